@@ -1,0 +1,268 @@
+"""Settings, read once from the environment (and an optional `.env` file).
+
+A fresh checkout runs with nothing set: SQLite in `DATA_DIR`, django-q2 on its
+ORM broker, the database cache, the built-in design and no OpenAI key.  Every
+default below can be overridden by an environment variable of the same name;
+`.env.example` lists them.  Junk values raise `ImproperlyConfigured` at start,
+never later.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+_env_file = Path(os.environ.get("BCGSLIDES_ENV_FILE", BASE_DIR / ".env"))
+if _env_file.is_file():
+    env.read_env(str(_env_file))
+
+
+def _path(name: str, default: Path) -> Path:
+    """An absolute path from the environment; relative values are taken from the repo root."""
+    raw = env.str(name, default=str(default))
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else (BASE_DIR / path).resolve()
+
+
+def _positive(name: str, default: float) -> float:
+    try:
+        value = env.float(name, default=default)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} must be a number") from exc
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative")
+    return value
+
+
+# -- paths: one DATA_DIR, with logs/, backups/ and reports/ beside it --------
+DATA_DIR = _path("DATA_DIR", BASE_DIR / "data")
+LOG_DIR = _path("LOG_DIR", DATA_DIR.parent / "logs")
+BACKUP_DIR = _path("BACKUP_DIR", DATA_DIR.parent / "backups")
+REPORT_DIR = _path("REPORT_DIR", DATA_DIR.parent / "reports")
+CONFIG_DIR = _path("CONFIG_DIR", BASE_DIR / "config")
+DESIGN_ASSET_DIR = DATA_DIR / "design_assets"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+for _dir in (DATA_DIR, LOG_DIR):
+    _dir.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (0600).
+
+    The key signs sessions, django-q2 task payloads and backup manifests, so it
+    must survive restarts; it is never written to the repository or a backup.
+    """
+    key = env.str("SECRET_KEY", default="")
+    key_file = env.str("SECRET_KEY_FILE", default="")
+    if key_file:
+        key = Path(key_file).read_text(encoding="utf-8").strip()
+    if key:
+        return key
+    stored = DATA_DIR / "secret_key"
+    if not stored.exists():
+        fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return stored.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+APP_VERSION = "0.1.0"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "health_check",
+    "generator",
+    "operations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bcgslides.urls"
+WSGI_APPLICATION = "bcgslides.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# -- database: SQLite in DATA_DIR unless DATABASE_URL says otherwise ----------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'database.db'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + IMMEDIATE + a busy timeout: the web, qcluster workers and the
+    # metric schedule all write to one file (research/ops.md §2.8).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_database.db")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- cache: the database by default, Redis when REDIS_URL is set ---------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bcgslides_cache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=10000)},
+        }
+    }
+
+# -- django-q2: ORM broker by default (research/ops.md §2.1) -------------------
+Q_CLUSTER = {
+    "name": "bcgslides",
+    "workers": env.int("Q_WORKERS", default=2),
+    "queue_limit": env.int("Q_QUEUE_LIMIT", default=4),
+    "timeout": env.int("TASK_TIMEOUT", default=600),
+    "retry": env.int("TASK_TIMEOUT", default=600) + 120,
+    "max_attempts": 1,
+    "catch_up": False,
+    "poll": 1.0,
+    "save_limit": 500,
+    "cache": "default",
+    "sync": env.bool("Q_SYNC", default=False),
+    "label": "Django Q",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+# -- i18n: Japanese and English; Japanese when the browser prefers it ----------
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = _path("STATIC_ROOT", DATA_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# -- the deck engine -------------------------------------------------------------
+DECK_OUTPUT_DIR = DATA_DIR / "presentations"
+# Font files used to measure text; empty means "search the usual system places".
+FONT_LATIN_FILE = env.str("FONT_LATIN_FILE", default="")
+FONT_EA_FILE = env.str("FONT_EA_FILE", default="")
+MAX_SOURCE_BYTES = env.int("MAX_SOURCE_BYTES", default=2 * 1024 * 1024)
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_SOURCE_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# -- OpenAI (optional; drafting from a brief is off without a key) --------------
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT = _positive("OPENAI_TIMEOUT", 60.0)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
+USD_JPY_RATE = _positive("USD_JPY_RATE", 150.0)
+API_COST_WARNING_JPY = _positive("API_COST_WARNING_JPY", 3000.0)
+API_COST_LIMIT_JPY = _positive("API_COST_LIMIT_JPY", 5000.0)
+LLM_CACHE_TTL = env.int("LLM_CACHE_TTL", default=7 * 24 * 3600)
+
+# -- logging: app.log and app_error.log, rotated at 100 MB ----------------------
+# ConcurrentRotatingFileHandler locks around rotation, so web and qcluster
+# processes writing the same file lose no lines (research/ops.md §6.34).
+LOG_MAX_BYTES = env.int("LOG_MAX_BYTES", default=100 * 1024 * 1024)
+LOG_BACKUP_COUNT = env.int("LOG_BACKUP_COUNT", default=5)
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "filters": {"redact": {"()": "bcgslides.logfilters.RedactSecretsFilter"}},
+    "handlers": {
+        "app": {
+            "class": "concurrent_log_handler.ConcurrentRotatingFileHandler",
+            "filename": str(LOG_DIR / "app.log"),
+            "maxBytes": LOG_MAX_BYTES,
+            "backupCount": LOG_BACKUP_COUNT,
+            "encoding": "utf-8",
+            "formatter": "plain",
+            "filters": ["redact"],
+            "level": "INFO",
+        },
+        "app_error": {
+            "class": "concurrent_log_handler.ConcurrentRotatingFileHandler",
+            "filename": str(LOG_DIR / "app_error.log"),
+            "maxBytes": LOG_MAX_BYTES,
+            "backupCount": LOG_BACKUP_COUNT,
+            "encoding": "utf-8",
+            "formatter": "plain",
+            "filters": ["redact"],
+            "level": "ERROR",
+        },
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+            "level": "WARNING",
+        },
+    },
+    "root": {"handlers": ["app", "app_error", "console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "httpx": {"level": "WARNING"},
+        "openai": {"level": "WARNING"},
+    },
+}

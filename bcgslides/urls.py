@@ -1,0 +1,11 @@
+"""Top-level URLs: the admin, the generator app and the operations endpoints."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("operations.urls")),
+    path("", include("generator.urls")),
+]

@@ -1,0 +1,165 @@
+"""The generator's tables.  Names follow the operations manual's queries.
+
+Models hold data and row-local truths; everything spanning rows, files or the
+network lives in the domain modules (`generate`, `learn`, `costs`, ...).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DesignAsset(models.Model):
+    """An uploaded .pptx whose house design is learned; the file is the base template."""
+
+    filename = models.CharField(_("original file name"), max_length=255)
+    category = models.CharField(_("category"), max_length=100, blank=True, default="")
+    stored_name = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size_bytes = models.BigIntegerField(default=0)
+    slide_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    learned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "design_assets"
+        ordering = ["-created_at"]
+        verbose_name = _("design asset")
+        verbose_name_plural = _("design assets")
+
+    def __str__(self) -> str:
+        return f"{self.filename} (#{self.pk})"
+
+    @property
+    def path(self):
+        """Absolute path of the stored file (the generated name, never the user's)."""
+        return settings.DESIGN_ASSET_DIR / self.stored_name
+
+
+class DesignPattern(models.Model):
+    """One learned fact about a design: theme colours, a layout, typography, ...
+
+    Column order matters: the manual's backup query reads `dp.*` positionally
+    (id, asset_id, pattern_type, pattern_name, pattern_data, quality_score, ...).
+    """
+
+    asset = models.ForeignKey(DesignAsset, on_delete=models.CASCADE, related_name="patterns")
+    pattern_type = models.CharField(max_length=50, db_index=True)
+    pattern_name = models.CharField(max_length=200)
+    pattern_data = models.JSONField(default=dict)
+    quality_score = models.FloatField(
+        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "design_patterns"
+        ordering = ["asset_id", "pattern_type", "pattern_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quality_score__gte=0.0) & models.Q(quality_score__lte=1.0),
+                name="design_pattern_quality_0_1",
+            )
+        ]
+        verbose_name = _("design pattern")
+        verbose_name_plural = _("design patterns")
+
+    def __str__(self) -> str:
+        return f"{self.pattern_type}:{self.pattern_name}"
+
+
+class GeneratedPresentation(models.Model):
+    """One generated deck (one version of it), from source to file and lint report."""
+
+    class SourceKind(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown outline")
+        SPEC = "spec", _("JSON DeckSpec")
+        BRIEF = "brief", _("Brief")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="presentations",
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True, default="")
+    source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    source_text = models.TextField(blank=True, default="")
+    spec = models.JSONField(null=True, blank=True)
+    asset = models.ForeignKey(
+        DesignAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="presentations"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    stage = models.CharField(max_length=100, blank=True, default="")
+    file = models.CharField(max_length=500, blank=True, default="")
+    slide_count = models.PositiveIntegerField(default=0)
+    lint_report = models.JSONField(null=True, blank=True)
+    cost_jpy = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
+    error = models.TextField(blank=True, default="")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "generated_presentations"
+        ordering = ["-created_at"]
+        verbose_name = _("generated presentation")
+        verbose_name_plural = _("generated presentations")
+
+    def __str__(self) -> str:
+        return f"{self.title or _('(untitled)')} v{self.version}"
+
+    @property
+    def lint_error_count(self) -> int:
+        return int((self.lint_report or {}).get("summary", {}).get("errors", 0))
+
+
+class ApiUsage(models.Model):
+    """One OpenAI call: tokens, its cost in JPY, and what it was for."""
+
+    model = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=50, blank=True, default="")
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    cached_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+    cost_jpy = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
+    duration_ms = models.PositiveIntegerField(default=0)
+    presentation = models.ForeignKey(
+        GeneratedPresentation, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="api_usage",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "api_usage"
+        ordering = ["-created_at"]
+        verbose_name = _("API usage")
+        verbose_name_plural = _("API usage")
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.total_tokens} tok ¥{self.cost_jpy}"

@@ -1,0 +1,189 @@
+"""Text fitting: wrap as PowerPoint does, shrink to fit, report what cannot fit.
+
+PowerPoint breaks Latin text at spaces and East Asian text between any two
+characters, except where the Japanese line-breaking rules (kinsoku shori)
+forbid it: no line starts with a closing bracket, a small kana or 。、, and
+no line ends with an opening bracket.  `wrap` reproduces that, measured
+with the real fonts (`generator.fonts`), so that a box sized here is the box
+PowerPoint and LibreOffice draw.  A safety margin absorbs kerning and
+rounding differences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pptx.util import Emu, Pt
+
+from ..fonts import is_east_asian, measurer
+
+EMU_PER_PT = 12700
+# Keep 4 % of the width spare: kerning, hinting and renderer rounding differ.
+WIDTH_SAFETY = 0.96
+SIZE_STEP_PT = 1.0
+
+# Kinsoku: characters that may not start a line, and that may not end one.
+NO_LINE_START = set(
+    "、。，．・：；？！゛゜ヽヾゝゞ々ー—‐〜～…‥"
+    ")]}〕〉》」』】〙〗〟’”｝）］｠»"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    ",.:;!?%‰℃°′″"
+)
+NO_LINE_END = set("([{〔〈《「『【〘〖〝‘“｛（［｟«$¥£€#＄￥")
+_LATIN_WORD = re.compile(r"[^\s]+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph to fit: its text, bullet level (0 = none) and whether it is bold."""
+
+    text: str
+    level: int = 0
+    bold: bool = False
+    size_scale: float = 1.0  # relative to the box's size (e.g. 0.85 for sub-bullets)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The text area inside a box: width and height in EMU after insets."""
+
+    width: int
+    height: int
+    indent_per_level: int = int(Emu(Pt(18)))
+    space_before_pt: float = 0.0  # between paragraphs, as a fraction of nothing: points
+    line_spacing: float = 1.0  # multiple of single spacing
+
+
+@dataclass
+class FitResult:
+    size_pt: float
+    lines: list[list[str]] = field(default_factory=list)  # per paragraph
+    height: int = 0  # EMU used
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(lines) for lines in self.lines)
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: Latin words with their trailing spaces, single CJK characters.
+
+    Kinsoku is applied by gluing: a no-start character joins the token before
+    it, a no-end character joins the token after it.
+    """
+    pieces: list[str] = []
+    buffer = ""
+    for char in text:
+        if is_east_asian(char) or (ord(char) > 0x7F and (char in NO_LINE_START or char in NO_LINE_END)):
+            if buffer:
+                pieces.extend(_LATIN_WORD.findall(buffer))
+                buffer = ""
+            pieces.append(char)
+        else:
+            buffer += char
+    if buffer:
+        pieces.extend(_LATIN_WORD.findall(buffer))
+    return _glue(pieces)
+
+
+def _glue(pieces: list[str]) -> list[str]:
+    tokens: list[str] = []
+    carry = ""
+    for piece in pieces:
+        if tokens and not carry and piece[0] in NO_LINE_START:
+            tokens[-1] += piece
+            continue
+        piece = carry + piece
+        carry = ""
+        if piece[-1] in NO_LINE_END and not piece[-1].isspace():
+            carry = piece
+            continue
+        tokens.append(piece)
+    if carry:
+        tokens.append(carry)
+    return tokens
+
+
+def wrap(text: str, width_pt: float, size_pt: float, latin: str, ea: str, bold: bool = False
+         ) -> list[str]:
+    """Lines of `text` as PowerPoint would break them in a `width_pt`-wide frame."""
+    measure = measurer(latin, ea, bold)
+    limit = width_pt * WIDTH_SAFETY / size_pt  # in ems
+    lines: list[str] = []
+    for hard_line in text.split("\n"):
+        lines.extend(_wrap_line(hard_line, limit, measure) or [""])
+    return lines
+
+
+def _wrap_line(text: str, limit_em: float, measure) -> list[str]:
+    lines: list[str] = []
+    current, current_width = "", 0.0
+    for token in _tokens(text):
+        token_width = measure.width_em(token)
+        # Trailing spaces hang past the margin in PowerPoint: don't count them.
+        visible = measure.width_em(token.rstrip()) if token.endswith(" ") else token_width
+        if current and current_width + visible > limit_em:
+            lines.append(current.rstrip())
+            current, current_width = "", 0.0
+            if token.isspace():
+                continue
+        if not current and visible > limit_em:
+            broken = _break_long(token, limit_em, measure)
+            lines.extend(broken[:-1])
+            current = broken[-1]
+            current_width = measure.width_em(current)
+            continue
+        current += token
+        current_width += token_width
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def _break_long(token: str, limit_em: float, measure) -> list[str]:
+    """A word wider than the line is broken between characters, as PowerPoint does."""
+    lines, current = [], ""
+    for char in token:
+        if current and measure.width_em(current + char) > limit_em:
+            lines.append(current)
+            current = ""
+        current += char
+    lines.append(current)
+    return lines
+
+
+def measure_block(paragraphs: list[Paragraph], frame: Frame, size_pt: float, latin: str,
+                  ea: str) -> FitResult:
+    """Wrap every paragraph at `size_pt` and add up the height they take."""
+    result = FitResult(size_pt=size_pt)
+    height_pt = 0.0
+    for index, para in enumerate(paragraphs):
+        size = size_pt * para.size_scale
+        width_pt = (frame.width - frame.indent_per_level * para.level) / EMU_PER_PT
+        lines = wrap(para.text, width_pt, size, latin, ea, para.bold)
+        result.lines.append(lines)
+        measure = measurer(latin, ea, para.bold)
+        for line in lines:
+            height_pt += size * measure.line_height_em(line or para.text) * frame.line_spacing
+        if index:
+            height_pt += frame.space_before_pt * (size / size_pt)
+    result.height = int(height_pt * EMU_PER_PT)
+    return result
+
+
+def fit(paragraphs: list[Paragraph], frame: Frame, *, max_pt: float, min_pt: float,
+        latin: str, ea: str, max_lines: int | None = None) -> FitResult | None:
+    """The largest size from `max_pt` down to `min_pt` at which the text fits.
+
+    Returns None when it does not fit even at `min_pt` (the caller splits the
+    content onto a continuation slide or reports the place).
+    """
+    size = max_pt
+    while size >= min_pt - 1e-6:
+        result = measure_block(paragraphs, frame, size, latin, ea)
+        too_many = max_lines is not None and result.line_count > max_lines
+        if result.height <= frame.height and not too_many:
+            return result
+        size -= SIZE_STEP_PT
+    return None

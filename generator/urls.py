@@ -1,0 +1,3 @@
+"""The generator's URLs (pages and JSON API); names are prefixed "generator-"."""
+
+urlpatterns: list = []

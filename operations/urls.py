@@ -1,0 +1,3 @@
+"""Operations endpoints; names are prefixed "ops-"."""
+
+urlpatterns: list = []

@@ -1,0 +1,22 @@
+"""Test settings: the real settings pointed at a throw-away DATA_DIR.
+
+Set before `bcgslides.settings` is imported, so every path (database, logs,
+backups, reports, design assets) lives under one temporary folder per run.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+_root = Path(os.environ.get("BCGSLIDES_TEST_ROOT") or tempfile.mkdtemp(prefix="bcgslides-test-"))
+os.environ["BCGSLIDES_TEST_ROOT"] = str(_root)  # xdist workers share the parent's root
+os.environ.setdefault("DATA_DIR", str(_root / "data"))
+os.environ.setdefault("Q_SYNC", "false")
+os.environ["BCGSLIDES_ENV_FILE"] = str(_root / "no.env")
+# Tests never see a real key.  DATABASE_URL and REDIS_URL are honoured: CI runs
+# the suite once on the embedded default and once on PostgreSQL + Redis.
+os.environ.pop("OPENAI_API_KEY", None)
+
+from bcgslides.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
