@@ -1,0 +1,1 @@
+"""Operations tables (only what must be queried)."""
