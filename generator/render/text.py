@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pptx.util import Emu, Pt
-
 from ..fonts import is_east_asian, measurer
 
 EMU_PER_PT = 12700
@@ -36,12 +34,20 @@ _LATIN_WORD = re.compile(r"[^\s]+\s*|\s+")
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph to fit: its text, bullet level (0 = none) and whether it is bold."""
+    """One paragraph to fit.
+
+    `level` is the bullet level (0 = top); `bullet` whether it carries a bullet
+    character; `indent` the left margin (marL) in EMU its lines wrap at;
+    `size_scale` its size relative to the box's size (e.g. 0.9 for sub-bullets).
+    """
 
     text: str
     level: int = 0
     bold: bool = False
-    size_scale: float = 1.0  # relative to the box's size (e.g. 0.85 for sub-bullets)
+    size_scale: float = 1.0
+    bullet: bool = False
+    indent: int = 0
+    space_before_em: float = 0.0  # extra space above, in ems of the box's size
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,6 @@ class Frame:
 
     width: int
     height: int
-    indent_per_level: int = int(Emu(Pt(18)))
-    space_before_pt: float = 0.0  # between paragraphs, as a fraction of nothing: points
     line_spacing: float = 1.0  # multiple of single spacing
 
 
@@ -160,14 +164,14 @@ def measure_block(paragraphs: list[Paragraph], frame: Frame, size_pt: float, lat
     height_pt = 0.0
     for index, para in enumerate(paragraphs):
         size = size_pt * para.size_scale
-        width_pt = (frame.width - frame.indent_per_level * para.level) / EMU_PER_PT
+        width_pt = (frame.width - para.indent) / EMU_PER_PT
         lines = wrap(para.text, width_pt, size, latin, ea, para.bold)
         result.lines.append(lines)
         measure = measurer(latin, ea, para.bold)
         for line in lines:
             height_pt += size * measure.line_height_em(line or para.text) * frame.line_spacing
         if index:
-            height_pt += frame.space_before_pt * (size / size_pt)
+            height_pt += para.space_before_em * size_pt
     result.height = int(height_pt * EMU_PER_PT)
     return result
 

@@ -1,0 +1,244 @@
+"""Drawing primitives for slide builders: fitted text, shapes, lines, pictures.
+
+Every text the renderer writes goes through `Canvas.text` (or
+`Canvas.fill_text_frame`), which fits it with real font metrics before
+writing it, sets both the Latin and the East Asian typeface on every run,
+and raises `Overflow` naming the slide and field when it cannot fit even at
+the minimum size; nothing is ever written outside its box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Inches, Pt
+
+from ..design import Box, Design
+from ..errors import FitError
+from . import xml
+from .text import FitResult, Frame, Paragraph, fit
+
+if TYPE_CHECKING:
+    from pptx.slide import Slide
+
+INSET_X = int(Inches(0.06))
+INSET_Y = int(Inches(0.04))
+BULLET_MARGIN = int(Inches(0.22))
+SUB_BULLET_MARGIN = int(Inches(0.5))
+_ALIGN = {"l": PP_ALIGN.LEFT, "ctr": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
+_ACCENT_SLOTS = [MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_2, MSO_THEME_COLOR.ACCENT_3,
+                 MSO_THEME_COLOR.ACCENT_4, MSO_THEME_COLOR.ACCENT_5, MSO_THEME_COLOR.ACCENT_6]
+
+
+class Overflow(FitError):
+    """Text that does not fit its box at the minimum size; `field` names it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message, [(field, message)])
+        self.field = field
+
+
+def bullets(points, *, sub_scale: float = 0.9, gap_em: float = 0.45) -> list[Paragraph]:
+    """Paragraphs for `spec.Point`s: a bulleted line each, their `sub` items one level down."""
+    paragraphs: list[Paragraph] = []
+    for index, point in enumerate(points):
+        paragraphs.append(Paragraph(point.text, level=0, bullet=True, indent=BULLET_MARGIN,
+                                    space_before_em=gap_em if index else 0.0))
+        for sub in point.sub:
+            paragraphs.append(Paragraph(sub, level=1, bullet=True, indent=SUB_BULLET_MARGIN,
+                                        size_scale=sub_scale, space_before_em=0.15))
+    return paragraphs
+
+
+def relative_luminance(hex_color: str) -> float:
+    """WCAG 2 relative luminance of an 'RRGGBB' colour."""
+    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two 'RRGGBB' colours (1..21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@dataclass
+class Canvas:
+    """One slide being drawn: the design, the deck language and the place for messages."""
+
+    slide: Slide
+    design: Design
+    lang: str
+    place: str
+
+    # -- colours ---------------------------------------------------------------------
+    def text_color_on(self, fill: str) -> str:
+        """The design's dark or light text colour, whichever reads better on `fill`."""
+        dark, light = self.design.palette.dk1, self.design.palette.lt1
+        return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
+
+    def paint(self, color_format, hex_color: str) -> None:
+        """Set a colour, as a theme accent reference when it is one (so themes re-colour it)."""
+        accents = self.design.palette.accents
+        if hex_color.upper() in accents:
+            color_format.theme_color = _ACCENT_SLOTS[accents.index(hex_color.upper())]
+        else:
+            color_format.rgb = RGBColor.from_string(hex_color)
+
+    # -- text ----------------------------------------------------------------------------
+    def text(self, box: Box, content: str | list[Paragraph], *, field: str, size: float,
+             min_size: float | None = None, color: str | None = None, bold: bool = False,
+             align: str = "l", anchor: str = "t", fill: str | None = None,
+             line: str | None = None, heading: bool = False, name: str | None = None,
+             max_lines: int | None = None, inset: tuple[int, int] = (INSET_X, INSET_Y),
+             shape_type=None):
+        """Fit `content` into `box` and draw it as a text box (or a filled shape)."""
+        paragraphs = self.paragraphs(content, bold)
+        result = self.fit(box, paragraphs, field=field, size=size, min_size=min_size,
+                          heading=heading, max_lines=max_lines, inset=inset)
+        if fill is not None or line is not None or shape_type is not None:
+            shape = self.slide.shapes.add_shape(shape_type or MSO_SHAPE.RECTANGLE, *box.to_json())
+            self._style_shape(shape, fill, line)
+        else:
+            shape = self.slide.shapes.add_textbox(*box.to_json())
+        if name:
+            shape.name = name
+        text_color = color or (self.text_color_on(fill) if fill else self.design.palette.text)
+        self.write(shape.text_frame, paragraphs, result, color=text_color, align=align,
+                   anchor=anchor, heading=heading, inset=inset)
+        return shape
+
+    def paragraphs(self, content: str | list[Paragraph], bold: bool = False) -> list[Paragraph]:
+        if isinstance(content, str):
+            return [Paragraph(content, bold=bold)]
+        return content
+
+    def fit(self, box: Box, paragraphs: list[Paragraph], *, field: str, size: float,
+            min_size: float | None = None, heading: bool = False, max_lines: int | None = None,
+            inset: tuple[int, int] = (INSET_X, INSET_Y)) -> FitResult:
+        """Fit without drawing; raises `Overflow` naming `field` when it cannot fit."""
+        fonts = self.design.fonts
+        latin = fonts.latin_major if heading else fonts.latin_minor
+        ea = fonts.ea_major if heading else fonts.ea_minor
+        frame = Frame(box.width - 2 * inset[0], box.height - 2 * inset[1])
+        minimum = min_size if min_size is not None else size
+        result = fit(paragraphs, frame, max_pt=size, min_pt=minimum, latin=latin, ea=ea,
+                     max_lines=max_lines)
+        if result is None:
+            limit = f" in {max_lines} lines" if max_lines else ""
+            raise Overflow(
+                f"{self.place}: {field}: the text does not fit{limit} even at {minimum:g} pt "
+                f"({sum(len(p.text) for p in paragraphs)} characters); shorten it",
+                field,
+            )
+        return result
+
+    def write(self, text_frame, paragraphs: list[Paragraph], result: FitResult, *, color: str,
+              align: str | None = "l", anchor: str = "t", heading: bool = False,
+              inset: tuple[int, int] = (INSET_X, INSET_Y)) -> None:
+        """Write fitted `paragraphs` into `text_frame` at the size `result` found."""
+        text_frame.word_wrap = True
+        text_frame.auto_size = MSO_AUTO_SIZE.NONE
+        text_frame.margin_left = text_frame.margin_right = inset[0]
+        text_frame.margin_top = text_frame.margin_bottom = inset[1]
+        xml.set_anchor(text_frame, anchor)
+        text_frame.clear()
+        for index, para in enumerate(paragraphs):
+            paragraph = text_frame.paragraphs[0] if index == 0 else text_frame.add_paragraph()
+            self._write_paragraph(paragraph, para, result.size_pt, color, align, heading)
+
+    def _write_paragraph(self, paragraph, para: Paragraph, size_pt: float, color: str,
+                         align: str | None, heading: bool) -> None:
+        if align:
+            paragraph.alignment = _ALIGN[align]
+        xml.set_line_breaking(paragraph)
+        if para.bullet:
+            char = "•" if para.level == 0 else "–"
+            xml.set_bullet(paragraph, char=char, indent=-int(Inches(0.2)), margin=para.indent,
+                           color=self.design.palette.accent1 if para.level == 0 else None,
+                           font=self.design.fonts.latin_minor)
+        elif para.indent:
+            xml.set_bullet(paragraph, char=None, indent=0, margin=para.indent)
+        if para.space_before_em:
+            paragraph.space_before = Pt(round(para.space_before_em * size_pt, 1))
+        for line_index, line in enumerate(para.text.split("\n")):
+            if line_index:
+                paragraph.add_line_break()
+            run = paragraph.add_run()
+            run.text = line
+            self.style_run(run, size=size_pt * para.size_scale, bold=para.bold, color=color,
+                           heading=heading)
+
+    def style_run(self, run, *, size: float, bold: bool, color: str, heading: bool = False):
+        """Size, weight, colour and both typefaces on one run."""
+        fonts = self.design.fonts
+        run.font.size = Pt(round(size * 2) / 2)
+        run.font.bold = bold
+        self.paint(run.font.color, color)
+        xml.set_run_fonts(
+            run,
+            latin=fonts.latin_major if heading else fonts.latin_minor,
+            ea=fonts.ea_major if heading else fonts.ea_minor,
+            lang="ja-JP" if self.lang == "ja" else "en-US",
+        )
+
+    # -- shapes ------------------------------------------------------------------------
+    def rect(self, box: Box, *, fill: str | None, line: str | None = None,
+             shape_type=MSO_SHAPE.RECTANGLE, name: str | None = None, line_width: float = 0.75,
+             behind: bool = False):
+        """A plain shape; `behind=True` puts it under everything already on the slide."""
+        shape = self.slide.shapes.add_shape(shape_type, *box.to_json())
+        self._style_shape(shape, fill, line, line_width)
+        if name:
+            shape.name = name
+        if behind:
+            tree = self.slide.shapes._spTree
+            tree.remove(shape._element)
+            tree.insert(2, shape._element)  # after nvGrpSpPr and grpSpPr
+        return shape
+
+    def _style_shape(self, shape, fill: str | None, line: str | None,
+                     line_width: float = 0.75) -> None:
+        if fill is None:
+            shape.fill.background()
+        else:
+            shape.fill.solid()
+            self.paint(shape.fill.fore_color, fill)
+        if line is None:
+            shape.line.fill.background()
+        else:
+            shape.line.width = Pt(line_width)
+            self.paint(shape.line.color, line)
+        xml.drop_shape_style(shape)
+
+    def line(self, x1: int, y1: int, x2: int, y2: int, *, color: str, width: float = 0.75,
+             name: str | None = None):
+        connector = self.slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x1, y1, x2, y2)
+        xml.drop_shape_style(connector)
+        connector.line.width = Pt(width)
+        self.paint(connector.line.color, color)
+        if name:
+            connector.name = name
+        return connector
+
+    def picture(self, path: Path, box: Box, *, name: str | None = None):
+        """A picture scaled to fit `box`, centred, aspect ratio kept."""
+        from PIL import Image
+
+        with Image.open(path) as image:
+            width_px, height_px = image.size
+        scale = min(box.width / width_px, box.height / height_px)
+        width, height = int(width_px * scale), int(height_px * scale)
+        left = box.left + (box.width - width) // 2
+        top = box.top + (box.height - height) // 2
+        picture = self.slide.shapes.add_picture(str(path), left, top, width, height)
+        if name:
+            picture.name = name
+        return picture

@@ -1,0 +1,209 @@
+"""Walks a DeckSpec, draws each slide with its kind's builder, adds the furniture.
+
+Furniture on every content slide: tracker label, action title (in the
+layout's title placeholder, so outlines and screen readers see it), source
+and footnote lines, page number (a slidenum field) and speaker notes.  When a
+body does not fit at the minimum size, the slide is removed and its content
+split over a continuation slide; content that cannot be split raises
+`FitError` naming the slide and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import PP_ALIGN
+
+from ..design import Box, Design
+from ..errors import FitError
+from ..spec import DeckSpec
+from . import xml
+from .canvas import Canvas, Overflow
+from .registry import KINDS
+from .text import Paragraph
+from .words import NOTE_PREFIXES, SOURCE_PREFIXES, with_prefix, word
+
+ProgressCallback = Callable[[int, int], None]
+MAX_CONTINUATIONS = 20
+
+
+@dataclass
+class SlideContext:
+    """What a builder gets: where to draw, in which design and language, and for which deck."""
+
+    canvas: Canvas
+    design: Design
+    deck: DeckSpec
+    body: Box
+    number: int
+    base_dir: Path | None
+    slide: Any = None  # the pptx slide
+
+    @property
+    def lang(self) -> str:
+        return self.canvas.lang
+
+    def word(self, key: str) -> str:
+        return word(key, self.lang)
+
+
+@dataclass
+class DeckState:
+    prs: Any
+    design: Design
+    deck: DeckSpec
+    base_dir: Path | None
+    lang: str
+    in_appendix: bool = False
+    appendix_label: str = ""
+    layouts: dict[str, Any] = field(default_factory=dict)
+
+
+def render_slides(state: DeckState, progress: ProgressCallback | None = None) -> None:
+    """Draw every slide of `state.deck` into `state.prs`."""
+    total = len(state.deck.slides)
+    for index, slide_spec in enumerate(state.deck.slides):
+        if slide_spec.kind == "appendix":
+            state.in_appendix, state.appendix_label = True, slide_spec.title
+        _render_with_continuations(state, index, slide_spec)
+        if progress:
+            progress(index + 1, total)
+
+
+def _render_with_continuations(state: DeckState, index: int, slide_spec) -> None:
+    kind = KINDS[slide_spec.kind]
+    pending = [slide_spec]
+    pieces = 0
+    while pending:
+        piece = pending.pop(0)
+        slide = _add_slide(state, piece.kind)
+        try:
+            _draw(state, slide, index, piece, continued=pieces > 0)
+        except Overflow as overflow:
+            xml.delete_slide(state.prs, slide)
+            halves = kind.split(piece) if kind.split else None
+            if halves is None or pieces >= MAX_CONTINUATIONS:
+                raise FitError(str(overflow), overflow.problems) from None
+            pending[:0] = list(halves)
+            continue
+        pieces += 1
+
+
+def _place(index: int, slide_spec) -> str:
+    return f"slide {index + 1} ({slide_spec.kind})"
+
+
+def _add_slide(state: DeckState, kind: str):
+    layout = state.layouts.get(kind)
+    if layout is None:
+        layout = _find_layout(state.prs, state.design.layout_name(kind))
+        state.layouts[kind] = layout
+    return state.prs.slides.add_slide(layout)
+
+
+def _find_layout(prs, name: str | None):
+    layouts = list(prs.slide_layouts)
+    for layout in layouts:
+        if layout.name == name:
+            return layout
+    for layout in layouts:  # any layout with a title and nothing else to fill
+        types = {ph.placeholder_format.type for ph in layout.placeholders}
+        if PP_PLACEHOLDER.TITLE in types and PP_PLACEHOLDER.BODY not in types:
+            return layout
+    return layouts[-1]
+
+
+def _draw(state: DeckState, slide, index: int, piece, *, continued: bool) -> None:
+    design = state.design
+    canvas = Canvas(slide=slide, design=design, lang=state.lang, place=_place(index, piece))
+    number = len(state.prs.slides)
+    ctx = SlideContext(canvas=canvas, design=design, deck=state.deck, body=design.frames.body,
+                       number=number, base_dir=state.base_dir, slide=slide)
+    kind = KINDS[piece.kind]
+    if kind.furniture:
+        _draw_furniture(state, ctx, piece, continued)
+    kind.build(ctx, piece)
+    if piece.notes:
+        slide.notes_slide.notes_text_frame.text = piece.notes
+    _remove_empty_placeholders(slide)
+
+
+def _draw_furniture(state: DeckState, ctx: SlideContext, piece, continued: bool) -> None:
+    design, canvas = ctx.design, ctx.canvas
+    frames, sizes, palette = design.frames, design.type, design.palette
+    tracker = piece.tracker or (state.appendix_label if state.in_appendix else "")
+    if tracker:
+        canvas.text(frames.tracker, tracker, field="tracker", size=sizes.tracker,
+                    color=palette.muted, name="Tracker", anchor="b")
+    title = piece.title + (ctx.word("continued") if continued else "")
+    draw_title(ctx, title, field="title")
+    if frames.title_rule_y is not None:
+        canvas.line(frames.title.left, frames.title_rule_y, frames.title.right,
+                    frames.title_rule_y, color=palette.rule, width=0.75, name="Title Rule")
+    _draw_source(ctx, piece)
+    draw_page_number(ctx)
+
+
+def draw_title(ctx: SlideContext, title: str, *, field: str) -> None:
+    """The action title, in the title placeholder when the layout has one."""
+    design, canvas = ctx.design, ctx.canvas
+    sizes = design.type
+    placeholder = _title_placeholder(ctx.slide)
+    paragraphs = [Paragraph(title, bold=True)]
+    if placeholder is None:
+        canvas.text(design.frames.title, paragraphs, field=field, size=sizes.title,
+                    min_size=sizes.title_min, color=design.palette.dk2, heading=True,
+                    max_lines=sizes.title_max_lines, name="Title", anchor="t")
+        return
+    box = Box(placeholder.left, placeholder.top, placeholder.width, placeholder.height)
+    result = canvas.fit(box, paragraphs, field=field, size=sizes.title, min_size=sizes.title_min,
+                        heading=True, max_lines=sizes.title_max_lines)
+    canvas.write(placeholder.text_frame, paragraphs, result, color=design.palette.dk2,
+                 align="l", anchor="t", heading=True)
+
+
+def _title_placeholder(slide):
+    for shape in slide.placeholders:
+        if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+            return shape
+    return None
+
+
+def _draw_source(ctx: SlideContext, piece) -> None:
+    paragraphs = []
+    if piece.footnote:
+        paragraphs.append(Paragraph(with_prefix(piece.footnote, "note", ctx.lang, NOTE_PREFIXES)))
+    if piece.source:
+        paragraphs.append(
+            Paragraph(with_prefix(piece.source, "source", ctx.lang, SOURCE_PREFIXES))
+        )
+    if not paragraphs:
+        return
+    design = ctx.design
+    ctx.canvas.text(design.frames.source, paragraphs, field="source", size=design.type.small,
+                    color=design.palette.muted, name="Source", anchor="b")
+
+
+def draw_page_number(ctx: SlideContext, color: str | None = None) -> None:
+    """The page number bottom right, as a field PowerPoint keeps up to date."""
+    design = ctx.design
+    box = design.frames.page_number
+    shape = ctx.slide.shapes.add_textbox(*box.to_json())
+    shape.name = "Page Number"
+    frame = shape.text_frame
+    frame.word_wrap = False
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT
+    run = xml.add_slide_number_field(paragraph, ctx.number)
+    ctx.canvas.style_run(run, size=design.type.small, bold=False,
+                         color=color or design.palette.muted)
+
+
+def _remove_empty_placeholders(slide) -> None:
+    """Placeholders left empty would show 'Click to add text' in PowerPoint: drop them."""
+    for shape in list(slide.placeholders):
+        if shape.has_text_frame and not shape.text_frame.text.strip():
+            shape._element.getparent().remove(shape._element)

@@ -1,0 +1,292 @@
+"""Text-led slide kinds: cover, agenda, section, appendix, executive summary, message,
+two-column comparison, KPI numbers and quote.
+"""
+
+from __future__ import annotations
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Inches
+
+from ..design import Box
+from ..errors import SpecError
+from .canvas import bullets
+from .deck import SlideContext, draw_page_number
+from .registry import register, split_list
+from .text import Paragraph
+
+_GAP = int(Inches(0.3))
+
+
+# -- structural slides ------------------------------------------------------------------
+@register("cover", furniture=False)
+def build_cover(ctx: SlideContext, slide) -> None:
+    """Title band in the dark theme colour; subtitle, author and date beneath."""
+    design, canvas = ctx.design, ctx.canvas
+    width, height = design.slide_width, design.slide_height
+    margin = design.frames.title.left
+    band = Box(0, 0, width, int(height * 0.62))
+    canvas.rect(band, fill=design.palette.dk2, name="Cover Band", behind=True)
+    title_box = Box(margin, int(band.height * 0.35), width - 2 * margin, int(band.height * 0.58))
+    _title_into_placeholder(ctx, title_box, slide.title, size=design.type.cover_title,
+                            min_size=design.type.cover_title_min, color=design.palette.lt1,
+                            anchor="b", max_lines=3)
+    below = Box(margin, band.bottom + int(Inches(0.35)), width - 2 * margin, int(Inches(0.9)))
+    if slide.subtitle:
+        canvas.text(below, slide.subtitle, field="subtitle", size=20, min_size=14,
+                    color=design.palette.dk2, name="Subtitle")
+    byline = "　".join(part for part in (slide.author, slide.date) if part)
+    if byline:
+        line_box = Box(margin, height - int(Inches(1.1)), width - 2 * margin, int(Inches(0.5)))
+        canvas.text(line_box, byline, field="author", size=14, min_size=10,
+                    color=design.palette.muted, name="Byline")
+
+
+def _title_into_placeholder(ctx: SlideContext, box: Box, title: str, *, size: float,
+                            min_size: float, color: str, anchor: str, max_lines: int) -> None:
+    """Fit a title into the layout's title placeholder moved to `box` (or a text box)."""
+    canvas = ctx.canvas
+    paragraphs = [Paragraph(title, bold=True)]
+    placeholder = next(
+        (ph for ph in ctx.slide.placeholders
+         if ph.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)),
+        None,
+    )
+    if placeholder is None:
+        canvas.text(box, paragraphs, field="title", size=size, min_size=min_size, color=color,
+                    heading=True, anchor=anchor, max_lines=max_lines, name="Title")
+        return
+    placeholder.left, placeholder.top, placeholder.width, placeholder.height = box.to_json()
+    result = canvas.fit(box, paragraphs, field="title", size=size, min_size=min_size,
+                        heading=True, max_lines=max_lines)
+    canvas.write(placeholder.text_frame, paragraphs, result, color=color, align="l",
+                 anchor=anchor, heading=True)
+
+
+@register("section", furniture=False)
+def build_section(ctx: SlideContext, slide) -> None:
+    _divider(ctx, slide.title, slide.subtitle, slide.number)
+
+
+@register("appendix", furniture=False)
+def build_appendix(ctx: SlideContext, slide) -> None:
+    title = slide.title
+    if title == "Appendix" and ctx.lang != "en":
+        title = ctx.word("appendix")
+    _divider(ctx, title, slide.subtitle, "")
+
+
+def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
+    """A full-bleed divider in the dark theme colour with the section title."""
+    design, canvas = ctx.design, ctx.canvas
+    palette = design.palette
+    width, height = design.slide_width, design.slide_height
+    margin = design.frames.title.left
+    canvas.rect(Box(0, 0, width, height), fill=palette.dk2, name="Section Background",
+                behind=True)
+    if number:
+        canvas.text(Box(margin, int(height * 0.22), int(Inches(3)), int(Inches(1.2))), number,
+                    field="number", size=54, min_size=32, color=palette.lt1, bold=True,
+                    heading=True, name="Section Number", anchor="b")
+    title_box = Box(margin, int(height * 0.40), width - 2 * margin, int(Inches(1.6)))
+    _title_into_placeholder(ctx, title_box, title, size=design.type.section_title,
+                            min_size=design.type.title_min, color=palette.lt1, anchor="t",
+                            max_lines=2)
+    if subtitle:
+        sub_box = Box(margin, title_box.bottom + int(Inches(0.1)), width - 2 * margin,
+                      int(Inches(1.0)))
+        canvas.text(sub_box, subtitle, field="subtitle", size=18, min_size=12,
+                    color=palette.lt1, name="Subtitle")
+    draw_page_number(ctx, color=palette.lt1)  # dark background: light number
+
+
+@register("agenda")
+def build_agenda(ctx: SlideContext, slide) -> None:
+    """Numbered items; the current one (if any) stands out with an accent bar."""
+    design, canvas = ctx.design, ctx.canvas
+    palette = design.palette
+    body = ctx.body
+    row_height = min(int(Inches(0.62)), body.height // len(slide.items))
+    for index, item in enumerate(slide.items):
+        top = body.top + index * row_height
+        current = slide.current == index + 1
+        dim = slide.current is not None and not current
+        number_box = Box(body.left, top, int(Inches(0.7)), row_height - int(Inches(0.08)))
+        canvas.text(number_box, f"{index + 1:02d}", field=f"items[{index}]", size=20,
+                    min_size=12, bold=True, color=palette.accent1 if not dim else palette.muted,
+                    anchor="ctr", name=f"Agenda Number {index + 1}")
+        item_box = Box(number_box.right + int(Inches(0.1)), top,
+                       body.width - number_box.width - int(Inches(0.1)), number_box.height)
+        if current:
+            canvas.rect(Box(item_box.left - int(Inches(0.05)), top, int(Inches(0.05)),
+                            number_box.height), fill=palette.accent2, name="Current Marker")
+        canvas.text(item_box, item, field=f"items[{index}]", size=20, min_size=12,
+                    bold=current, color=palette.text if not dim else palette.muted,
+                    anchor="ctr", name=f"Agenda Item {index + 1}")
+
+
+# -- text slides -----------------------------------------------------------------------
+def _summary_paragraphs(points) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for index, point in enumerate(points):
+        paragraphs.append(Paragraph(point.text, bold=True, bullet=True, indent=int(Inches(0.22)),
+                                    space_before_em=0.8 if index else 0.0))
+        for sub in point.sub:
+            paragraphs.append(Paragraph(sub, level=1, bullet=True, indent=int(Inches(0.5)),
+                                        size_scale=0.9, space_before_em=0.2))
+    return paragraphs
+
+
+@register("executive_summary", split=lambda s: split_list(s, "points"))
+def build_executive_summary(ctx: SlideContext, slide) -> None:
+    """Key messages in bold, each with its supporting sub-points."""
+    sizes = ctx.design.type
+    ctx.canvas.text(ctx.body, _summary_paragraphs(slide.points), field="points",
+                    size=sizes.body, min_size=sizes.body_min, name="Body")
+
+
+MAX_BULLETS = 6
+
+
+def _split_message(slide):
+    return split_list(slide, "points")
+
+
+@register("message", split=_split_message)
+def build_message(ctx: SlideContext, slide) -> None:
+    """Supporting points (at most six per slide), with a picture or a callout if given."""
+    design, canvas = ctx.design, ctx.canvas
+    if len(slide.points) > MAX_BULLETS:
+        raise _overflow(ctx, "points", f"{len(slide.points)} points; six fit on one slide")
+    body = ctx.body
+    if slide.callout:
+        callout_height = int(Inches(0.85))
+        body, callout_box = body.take_top(body.height - callout_height - _GAP // 2, _GAP // 2)
+        canvas.text(callout_box, slide.callout, field="callout", size=design.type.body,
+                    min_size=design.type.body_min, bold=True, fill=design.palette.accent1,
+                    anchor="ctr", inset=(int(Inches(0.2)), int(Inches(0.08))), name="Callout")
+    if slide.image is not None:
+        text_box, picture_box = body.take_left(int(body.width * 0.5), _GAP)
+        canvas.picture(_image_path(ctx, slide.image.path), picture_box, name="Picture")
+        if slide.image.alt:
+            ctx.slide.shapes[-1]._element.nvPicPr.cNvPr.set("descr", slide.image.alt)
+        body = text_box
+    if slide.points:
+        canvas.text(body, bullets(slide.points), field="points", size=design.type.body,
+                    min_size=design.type.body_min, name="Body")
+
+
+def _overflow(ctx: SlideContext, field: str, reason: str):
+    from .canvas import Overflow
+
+    return Overflow(f"{ctx.canvas.place}: {field}: {reason}", field)
+
+
+def _image_path(ctx: SlideContext, raw: str):
+    """Resolve an image against the outline's folder; refuse anything outside it."""
+    from pathlib import Path
+
+    base = (ctx.base_dir or Path.cwd()).resolve()
+    path = (base / raw).resolve()
+    if base != path and base not in path.parents:
+        raise SpecError(f"{ctx.canvas.place}: image: '{raw}' is outside the outline's folder")
+    if not path.is_file():
+        raise SpecError(f"{ctx.canvas.place}: image: '{raw}' does not exist")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise SpecError(f"{ctx.canvas.place}: image: '{raw}' is not a readable picture") from exc
+    return path
+
+
+@register("two_column")
+def build_two_column(ctx: SlideContext, slide) -> None:
+    """Two headed columns side by side, e.g. option A vs option B."""
+    design, canvas = ctx.design, ctx.canvas
+    palette = design.palette
+    heading_height = int(Inches(0.5))
+    columns = ctx.body.columns(2, int(Inches(0.4)))
+    for side, column, box in (("left", slide.left, columns[0]), ("right", slide.right, columns[1])):
+        body = box
+        if column.heading:
+            heading_box, body = box.take_top(heading_height, int(Inches(0.15)))
+            canvas.text(heading_box, column.heading, field=f"{side}.heading",
+                        size=design.type.body + 2, min_size=design.type.body_min, bold=True,
+                        color=palette.dk2, anchor="b", name=f"{side.title()} Heading")
+            canvas.line(heading_box.left, heading_box.bottom, heading_box.right,
+                        heading_box.bottom, color=palette.accent1, width=1.5)
+        if column.points:
+            canvas.text(body, bullets(column.points), field=f"{side}.points",
+                        size=design.type.body, min_size=design.type.body_min,
+                        name=f"{side.title()} Body")
+
+
+@register("kpi")
+def build_kpi(ctx: SlideContext, slide) -> None:
+    """Big numbers in a row (two rows past three), each with its label and change."""
+    design, canvas = ctx.design, ctx.canvas
+    count = len(slide.metrics)
+    per_row = count if count <= 3 else (count + 1) // 2
+    row_count = 1 if count <= 3 else 2
+    height = min(ctx.body.height, row_count * int(Inches(2.3)) + (row_count - 1) * _GAP)
+    area = Box(ctx.body.left, ctx.body.top + (ctx.body.height - height) // 3, ctx.body.width,
+               height)
+    rows = area.rows(row_count, _GAP)
+    for index, metric in enumerate(slide.metrics):
+        row = rows[index // per_row]
+        box = row.columns(per_row, int(Inches(0.3)))[index % per_row]
+        _draw_metric(ctx, canvas, box, metric, index)
+
+
+def _draw_metric(ctx: SlideContext, canvas, box: Box, metric, index: int) -> None:
+    design = ctx.design
+    palette = design.palette
+    canvas.rect(Box(box.left, box.top, int(Inches(0.06)), box.height), fill=palette.accent1,
+                name=f"KPI Bar {index + 1}")
+    inner = Box(box.left + int(Inches(0.2)), box.top, box.width - int(Inches(0.2)), box.height)
+    value_box, rest = inner.take_top(int(inner.height * 0.45))
+    canvas.text(value_box, metric.value, field=f"metrics[{index}].value",
+                size=design.type.kpi_value, min_size=20, bold=True, color=palette.dk2,
+                anchor="b", heading=True, name=f"KPI Value {index + 1}")
+    label_box, delta_box = rest.take_top(int(rest.height * 0.6))
+    canvas.text(label_box, metric.label, field=f"metrics[{index}].label", size=design.type.body,
+                min_size=design.type.body_min, color=palette.text, name=f"KPI Label {index + 1}")
+    if metric.delta:
+        arrow = {"up": "▲ ", "down": "▼ ", "flat": "► "}.get(metric.trend or "", "")
+        color = palette.muted
+        if metric.good is not None:
+            color = palette.rag_green if metric.good else palette.rag_red
+        canvas.text(delta_box, arrow + metric.delta, field=f"metrics[{index}].delta",
+                    size=design.type.body, min_size=design.type.body_min, bold=True,
+                    color=_readable(ctx, color), name=f"KPI Delta {index + 1}")
+
+
+def _readable(ctx: SlideContext, color: str) -> str:
+    """`color` if it meets 4.5:1 on the background, else the text colour."""
+    from .canvas import contrast_ratio
+
+    background = ctx.design.palette.background
+    return color if contrast_ratio(color, background) >= 4.5 else ctx.design.palette.text
+
+
+@register("quote")
+def build_quote(ctx: SlideContext, slide) -> None:
+    """A callout quote with an accent bar and its attribution."""
+    design, canvas = ctx.design, ctx.canvas
+    palette = design.palette
+    body = ctx.body.inset(int(Inches(0.6)), int(Inches(0.3)))
+    canvas.rect(Box(body.left - int(Inches(0.3)), body.top, int(Inches(0.08)), body.height),
+                fill=palette.accent1, name="Quote Bar")
+    quote_box, attribution_box = body.take_top(int(body.height * 0.78))
+    mark_open, mark_close = ("「", "」") if ctx.lang == "ja" else ("“", "”")
+    canvas.text(quote_box, f"{mark_open}{slide.quote}{mark_close}", field="quote", size=26,
+                min_size=design.type.body_min, color=palette.dk2, anchor="ctr", heading=True,
+                name="Quote")
+    if slide.attribution:
+        canvas.text(attribution_box, f"— {slide.attribution}", field="attribution",
+                    size=design.type.body, min_size=design.type.body_min, color=palette.muted,
+                    align="r", name="Attribution")
+
+

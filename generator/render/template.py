@@ -1,0 +1,109 @@
+"""The base template a deck is drawn on.
+
+For the built-in design the template is made in code from python-pptx's
+default (Office) template: 16:9, every master/layout placeholder stretched
+to the new width, our theme colours and Latin + East Asian fonts, a master
+title style that matches the grid, and the layouts the renderer uses
+repositioned onto the grid, so that slides a user adds later in PowerPoint
+look like the generated ones.  A learned design opens its asset file instead
+and drops the asset's own slides.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from lxml import etree
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Inches
+
+from ..design import Design, default_design
+from . import xml
+
+_DEFAULT_WIDTH = int(Inches(10))
+
+
+def open_template(design: Design) -> Presentation:
+    """A fresh `Presentation` for `design`, with no slides in it."""
+    if design.template_path is None:
+        return Presentation(io.BytesIO(builtin_template_bytes()))
+    prs = Presentation(str(design.template_path))
+    for slide in list(prs.slides):
+        xml.delete_slide(prs, slide)
+    return prs
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_template_bytes() -> bytes:
+    """The built-in template as .pptx bytes (built once per process)."""
+    design = default_design()
+    prs = Presentation()
+    scale = design.slide_width / _DEFAULT_WIDTH
+    prs.slide_width, prs.slide_height = design.slide_width, design.slide_height
+    master = prs.slide_master
+    for shape in master.shapes:
+        _stretch(shape, scale)
+    for layout in master.slide_layouts:
+        for shape in layout.placeholders:
+            _stretch(shape, scale)
+    xml.write_theme(
+        prs, name="bcgslides", colors=design.palette.theme_colors(),
+        latin_major=design.fonts.latin_major, latin_minor=design.fonts.latin_minor,
+        ea_major=design.fonts.ea_major, ea_minor=design.fonts.ea_minor,
+    )
+    _style_master_text(master, design)
+    _place_layouts(prs, design)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def _stretch(shape, scale: float) -> None:
+    if shape.left is None or shape.width is None:
+        return
+    shape.left = int(shape.left * scale)
+    shape.width = int(shape.width * scale)
+
+
+def _style_master_text(master, design: Design) -> None:
+    """Master title and body styles: left-aligned action titles in the dark theme colour."""
+    styles = master._element.find(qn("p:txStyles"))
+    title = styles.find(qn("p:titleStyle")).find(qn("a:lvl1pPr"))
+    title.set("algn", "l")
+    _set_def_rpr(title, size=design.type.title, bold=True, scheme_color="tx2")
+    body = styles.find(qn("p:bodyStyle"))
+    for level, size in (("a:lvl1pPr", design.type.body), ("a:lvl2pPr", design.type.body - 2),
+                        ("a:lvl3pPr", design.type.body - 4)):
+        element = body.find(qn(level))
+        if element is not None:
+            _set_def_rpr(element, size=size, bold=False, scheme_color="tx1")
+
+
+def _set_def_rpr(ppr, *, size: float, bold: bool, scheme_color: str) -> None:
+    def_rpr = ppr.find(qn("a:defRPr"))
+    if def_rpr is None:
+        def_rpr = etree.SubElement(ppr, qn("a:defRPr"))
+    def_rpr.set("sz", str(int(size * 100)))
+    def_rpr.set("b", "1" if bold else "0")
+    for old in def_rpr.findall(qn("a:solidFill")):
+        def_rpr.remove(old)
+    fill = etree.Element(qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:schemeClr")).set("val", scheme_color)
+    def_rpr.insert(0, fill)
+
+
+def _place_layouts(prs, design: Design) -> None:
+    frames = design.frames
+    by_name = {layout.name: layout for layout in prs.slide_layouts}
+    title_only = by_name["Title Only"]
+    for shape in title_only.placeholders:
+        if shape.placeholder_format.type is not None and shape.placeholder_format.idx == 0:
+            xml.set_placeholder_geometry(shape, *frames.title.to_json())
+    content = by_name.get("Title and Content")
+    if content is not None:
+        for shape in content.placeholders:
+            box = frames.title if shape.placeholder_format.idx == 0 else frames.body
+            if shape.placeholder_format.idx in (0, 1):
+                xml.set_placeholder_geometry(shape, *box.to_json())
