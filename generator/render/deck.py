@@ -67,10 +67,16 @@ def render_slides(state: DeckState, progress: ProgressCallback | None = None) ->
     total = len(state.deck.slides)
     for index, slide_spec in enumerate(state.deck.slides):
         if slide_spec.kind == "appendix":
-            state.in_appendix, state.appendix_label = True, slide_spec.title
+            state.in_appendix = True
+            state.appendix_label = appendix_title(slide_spec.title, state.lang)
         _render_with_continuations(state, index, slide_spec)
         if progress:
             progress(index + 1, total)
+
+
+def appendix_title(title: str, lang: str) -> str:
+    """The appendix divider's title: the default English word becomes the deck language's."""
+    return word("appendix", lang) if title == "Appendix" else title
 
 
 def _render_with_continuations(state: DeckState, index: int, slide_spec) -> None:

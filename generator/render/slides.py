@@ -10,7 +10,7 @@ from pptx.util import Inches
 from ..design import Box
 from ..errors import SpecError
 from .canvas import bullets
-from .deck import SlideContext, draw_page_number
+from .deck import SlideContext, appendix_title, draw_page_number
 from .registry import register, split_list
 from .text import Paragraph
 
@@ -69,10 +69,7 @@ def build_section(ctx: SlideContext, slide) -> None:
 
 @register("appendix", furniture=False)
 def build_appendix(ctx: SlideContext, slide) -> None:
-    title = slide.title
-    if title == "Appendix" and ctx.lang != "en":
-        title = ctx.word("appendix")
-    _divider(ctx, title, slide.subtitle, "")
+    _divider(ctx, appendix_title(slide.title, ctx.lang), slide.subtitle, "")
 
 
 def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:

@@ -1,0 +1,87 @@
+"""manage.py generate SRC [-o OUT.pptx] [--asset ID] [--brief TEXT | --brief-file F]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from generator import generate
+from generator.errors import GeneratorError
+from generator.models import GeneratedPresentation
+
+
+class Command(BaseCommand):
+    help = _("Generate a deck from a Markdown outline, a JSON DeckSpec or a brief.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", nargs="?", help=_("Markdown outline (.md) or DeckSpec (.json)"))
+        parser.add_argument("-o", "--output", help=_("where to write the .pptx"))
+        parser.add_argument("--asset", type=int, help=_("design asset id (default: built-in)"))
+        parser.add_argument("--brief", help=_("a brief to draft the deck from (needs OpenAI)"))
+        parser.add_argument("--brief-file", help=_("a file holding the brief"))
+
+    def handle(self, *args, source=None, output=None, asset=None, brief=None, brief_file=None,
+               **options):
+        given = [x for x in (source, brief, brief_file) if x]
+        if len(given) != 1:
+            raise CommandError(_("give exactly one of SRC, --brief or --brief-file"))
+        out = Path(output).expanduser().resolve() if output else None
+        if out is not None and out.suffix.lower() != ".pptx":
+            raise CommandError(_("the output file must end in .pptx: %(path)s") % {"path": out})
+        try:
+            row = self._generate(source, brief, brief_file, out, asset)
+        except GeneratorError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(row.file)
+        self._summary(row)
+
+    def _generate(self, source, brief, brief_file, out, asset) -> GeneratedPresentation:
+        if source:
+            from generator.sources import load_source
+
+            loaded = load_source(Path(source))
+            return generate.generate_now(
+                spec=loaded.spec, source_kind=loaded.kind, source_text=loaded.text, out=out,
+                asset_id=asset, base_dir=Path(source).resolve().parent,
+            )
+        text = brief or _read_brief(brief_file)
+        return self._from_brief(text, out, asset)
+
+    def _from_brief(self, text: str, out, asset) -> GeneratedPresentation:
+        from generator.drafting import draft_deck
+
+        generate.design_for(asset)  # an unknown asset fails before any paid call
+        row = GeneratedPresentation.objects.create(
+            source_kind=GeneratedPresentation.SourceKind.BRIEF, source_text=text,
+            status=GeneratedPresentation.Status.RUNNING, stage="draft", asset_id=asset,
+        )
+        try:
+            spec = draft_deck(brief=text, presentation=row)
+            return generate.generate_now(spec=spec, source_kind="brief", source_text=text,
+                                         out=out, asset_id=asset, presentation=row)
+        except Exception as exc:
+            generate.record_failure(row.pk, exc)
+            raise
+
+    def _summary(self, row: GeneratedPresentation) -> None:
+        summary = (row.lint_report or {}).get("summary", {})
+        self.stdout.write(
+            _("%(slides)d slides; lint: %(errors)d errors, %(warnings)d warnings (presentation #%(id)d)")
+            % {"slides": row.slide_count, "errors": summary.get("errors", 0),
+               "warnings": summary.get("warnings", 0), "id": row.pk}
+        )
+        for issue in (row.lint_report or {}).get("issues", [])[:10]:
+            self.stdout.write(f"  slide {issue.get('slide')}: [{issue.get('severity')}] "
+                              f"{issue.get('rule')}: {issue.get('message')}")
+
+
+def _read_brief(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(_("cannot read the brief file: %(error)s") % {"error": exc}) from None
+    if not text:
+        raise CommandError(_("the brief file is empty"))
+    return text

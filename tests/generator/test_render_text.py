@@ -1,0 +1,64 @@
+"""Text fitting with real font metrics: wrapping, kinsoku, shrinking."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.fonts import face, is_east_asian, measurer
+from generator.render.text import Frame, Paragraph, _tokens, fit, wrap
+
+LATIN, EA = "Arial", "Noto Sans CJK JP"
+
+
+def test_fonts_resolve_to_installed_metric_compatible_files():
+    assert face("Arial").family == "Liberation Sans"
+    assert face("Meiryo", east_asian=True).family == "Noto Sans CJK JP"
+    assert face("ＭＳ 明朝", east_asian=True).family == "Noto Serif CJK JP"
+
+
+def test_cjk_is_full_width_and_latin_is_proportional():
+    m = measurer(LATIN, EA)
+    assert m.width_em("日本語") == pytest.approx(3.0, abs=0.01)
+    assert m.width_em("iii") < m.width_em("MMM")
+    assert is_east_asian("あ") and is_east_asian("。") and not is_east_asian("A")
+
+
+def test_kinsoku_keeps_closing_marks_off_line_starts():
+    tokens = _tokens("「年率」で成長し、拡大する。")
+    assert "「年" in tokens and "率」" in tokens
+    assert "し、" in tokens and "る。" in tokens
+
+
+def test_japanese_wraps_between_characters_and_never_starts_a_line_with_punctuation():
+    text = "国内EV市場は2030年までに年率25%で成長し、3.2兆円規模に達する。" * 3
+    lines = wrap(text, 200, 16, LATIN, EA)
+    assert len(lines) > 3
+    assert "".join(lines) == text
+    assert not any(line[0] in "、。）」" for line in lines)
+
+
+def test_latin_wraps_at_spaces():
+    lines = wrap("The domestic market grows twenty five percent a year", 150, 16, LATIN, EA)
+    assert all(not line.startswith(" ") for line in lines)
+    assert " ".join(lines) == "The domestic market grows twenty five percent a year"
+
+
+def test_a_word_longer_than_the_line_is_broken():
+    lines = wrap("x" * 200, 100, 16, LATIN, EA)
+    assert len(lines) > 1 and "".join(lines) == "x" * 200
+
+
+def test_fit_shrinks_then_gives_up():
+    frame = Frame(width=int(4 * 914400), height=int(0.6 * 914400))
+    text = [Paragraph("市場は拡大を続けており、当社の成長機会は大きい" * 2)]
+    result = fit(text, frame, max_pt=24, min_pt=10, latin=LATIN, ea=EA)
+    assert result is not None and 10 <= result.size_pt < 24
+    assert result.height <= frame.height
+    assert fit(text * 10, frame, max_pt=24, min_pt=10, latin=LATIN, ea=EA) is None
+
+
+def test_fit_respects_a_line_limit():
+    frame = Frame(width=int(3 * 914400), height=int(5 * 914400))
+    text = [Paragraph("word " * 40)]
+    result = fit(text, frame, max_pt=24, min_pt=18, latin=LATIN, ea=EA, max_lines=2)
+    assert result is None
