@@ -65,7 +65,7 @@ _KNOWN_FILES = {
 }
 DEFAULT_LATIN = "Liberation Sans"
 DEFAULT_EA = "Noto Sans CJK JP"
-# Characters no installed font covers (emoji, mostly) are counted this wide.
+# Emoji (and characters no font here can measure) are counted this wide.
 _MISSING_ADVANCE = 1.25 * UNITS
 
 
@@ -102,13 +102,18 @@ class FontFace:
 
     def _measure(self, char: str) -> float:
         if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            return 0.0
+            return 0.0  # combining marks, joiners and variation selectors take no width
+        if _is_emoji(char):
+            return _MISSING_ADVANCE  # set in the viewer's emoji font, wider than 1 em
         try:
-            if self._font.getmask(char).getbbox() is None and not char.isspace():
-                return _MISSING_ADVANCE
             return float(self._font.getlength(char))
         except (OSError, ValueError):
             return _MISSING_ADVANCE
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
 
 
 def _face_index(path: Path, family: str) -> int:

@@ -14,6 +14,9 @@ from generator.models import GeneratedPresentation
 
 class Command(BaseCommand):
     help = _("Generate a deck from a Markdown outline, a JSON DeckSpec or a brief.")
+    # The system checks load every URLconf and admin: a second of work a CLI run
+    # doesn't need (they run with `check`, `migrate` and the server).
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("source", nargs="?", help=_("Markdown outline (.md) or DeckSpec (.json)"))
