@@ -180,7 +180,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "generator-dashboard"
+LOGOUT_REDIRECT_URL = "login"
 
 # -- i18n: Japanese and English; Japanese when the browser prefers it ----------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")

@@ -182,19 +182,20 @@ def run(presentation_id: int, *, base_dir: Path | None = None) -> GeneratedPrese
 
 
 def _spec_for_row(row: GeneratedPresentation, base_dir: Path | None, reporter) -> DeckSpec:
-    if row.spec and row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
-        from .spec import load_spec
+    from .spec import load_spec
 
+    if row.spec:  # validated when the row was created (or filled earlier)
         return load_spec(row.spec)
-    if row.source_kind == GeneratedPresentation.SourceKind.BRIEF:
-        reporter("draft", 10)
-        if row.spec:  # an edited storyline was filled already
-            from .spec import load_spec
+    if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
+        return spec_from_source(row.source_kind, row.source_text, base_dir=base_dir)
+    reporter("draft", 10)
+    from . import drafting
 
-            return load_spec(row.spec)
-    context = {"presentation": row, "user": row.owner}
-    return spec_from_source(row.source_kind, row.source_text, base_dir=base_dir,
-                            brief_context=context if row.source_kind == "brief" else None)
+    if row.storyline:  # reviewed by the user: fill it
+        storyline = drafting.Storyline.model_validate(row.storyline)
+        return drafting.fill_storyline(storyline, row.source_text, presentation=row,
+                                       user=row.owner)
+    return drafting.draft_deck(brief=row.source_text, presentation=row, user=row.owner)
 
 
 def record_failure(presentation_id: int, exc: BaseException) -> None:
@@ -206,6 +207,15 @@ def record_failure(presentation_id: int, exc: BaseException) -> None:
     GeneratedPresentation.objects.filter(pk=presentation_id).update(
         status=Status.FAILED, error=message[:5000], stage="failed", finished_at=timezone.now()
     )
+
+
+def record_failure_if_unfinished(presentation_id: int, reason: str) -> bool:
+    """Fail a deck still queued or running (a task died around it); False if it had finished."""
+    changed = GeneratedPresentation.objects.filter(
+        pk=presentation_id, status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(status=Status.FAILED, stage="failed", error=reason[:5000],
+             finished_at=timezone.now())
+    return changed == 1
 
 
 def fail_stale(max_age_seconds: int) -> int:

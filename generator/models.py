@@ -88,6 +88,7 @@ class GeneratedPresentation(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
+        REVIEW = "review", _("Storyline ready for review")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -99,6 +100,7 @@ class GeneratedPresentation(models.Model):
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
     source_text = models.TextField(blank=True, default="")
     spec = models.JSONField(null=True, blank=True)
+    storyline = models.JSONField(null=True, blank=True)
     asset = models.ForeignKey(
         DesignAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="presentations"
     )
@@ -163,3 +165,23 @@ class ApiUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.total_tokens} tok ¥{self.cost_jpy}"
+
+
+class ApiToken(models.Model):
+    """A token for scripts calling the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "api_tokens"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,3 +1,32 @@
 """The generator's URLs (pages and JSON API); names are prefixed "generator-"."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("", views.dashboard, name="generator-dashboard"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="generator/login.html"),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("decks/new/", views.deck_new, name="generator-new"),
+    path("decks/new/brief/", views.deck_brief, name="generator-brief"),
+    path("decks/<int:pk>/", views.deck_detail, name="generator-deck"),
+    path("decks/<int:pk>/storyline/", views.deck_storyline, name="generator-storyline"),
+    path("decks/<int:pk>/edit/", views.deck_edit, name="generator-edit"),
+    path("decks/<int:pk>/download/", views.deck_download, name="generator-download"),
+    path("decks/<int:pk>/pdf/", views.deck_pdf, name="generator-pdf"),
+    path("decks/<int:pk>/slides/<int:number>.png", views.deck_thumbnail,
+         name="generator-thumbnail"),
+    path("designs/", views.designs, name="generator-designs"),
+    path("designs/<int:pk>/", views.design_detail, name="generator-design"),
+    path("designs/<int:pk>/delete/", views.design_delete, name="generator-design-delete"),
+    path("designs/<int:pk>/slides/<int:number>.png", views.design_thumbnail,
+         name="generator-design-thumbnail"),
+    path("usage/", views.usage_page, name="generator-usage"),
+    path("api/presentations", api.presentations, name="generator-api-presentations"),
+    path("api/presentations/<int:pk>", api.presentation, name="generator-api-presentation"),
+    path("api/presentations/<int:pk>/download", api.download, name="generator-api-download"),
+    path("api/outline/validate", api.validate_outline, name="generator-api-validate"),
+]

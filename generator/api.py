@@ -1,0 +1,217 @@
+"""The JSON API: create, follow and download decks.
+
+Session auth (with CSRF, for the pages' own scripts) or `Authorization: Token
+<key>` (for scripts; no CSRF, since no cookie is involved).  Errors are JSON
+with a 4xx status and a `error` message (plus `problems` for validation).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import decks, tokens
+from .errors import SpecError
+from .forms import parse_source
+from .models import DesignAsset, GeneratedPresentation
+from .spec import load_spec
+
+
+def error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _csrf_failure(request) -> JsonResponse | None:
+    check = CsrfViewMiddleware(lambda req: None)
+    response = check.process_view(request, None, (), {})
+    return error(403, _("CSRF check failed; reload the page.")) if response else None
+
+
+def api_view(methods: list[str]):
+    """Authenticate (token or session+CSRF), restrict methods, answer errors as JSON."""
+
+    def decorate(view):
+        @csrf_exempt
+        @require_http_methods(methods)
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            if header.startswith("Token "):
+                user = tokens.authenticate(header[len("Token "):].strip())
+                if user is None:
+                    return error(401, _("Invalid API token."))
+                request.user = user
+            elif not request.user.is_authenticated:
+                return error(401, _("Log in or send an API token."))
+            elif request.method not in ("GET", "HEAD") and (failure := _csrf_failure(request)):
+                return failure
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def presentation_json(request, row: GeneratedPresentation) -> dict:
+    """The API's view of one deck."""
+    summary = (row.lint_report or {}).get("summary")
+    done = row.status == GeneratedPresentation.Status.DONE
+    return {
+        "id": row.pk,
+        "title": row.title,
+        "status": row.status,
+        "stage": row.stage,
+        "progress": row.progress,
+        "version": row.version,
+        "slide_count": row.slide_count,
+        "lint": {"summary": summary, "issues": (row.lint_report or {}).get("issues", [])[:200]}
+        if summary else None,
+        "error": row.error or None,
+        "asset": row.asset_id,
+        "created_at": row.created_at.isoformat(),
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "url": request.build_absolute_uri(reverse("generator-deck", args=[row.pk])),
+        "download_url": request.build_absolute_uri(
+            reverse("generator-api-download", args=[row.pk])) if done else None,
+    }
+
+
+def _body(request) -> dict:
+    if request.content_type != "application/json":
+        raise ValueError(_("Send JSON (Content-Type: application/json)."))
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
+    if not isinstance(data, dict):
+        raise ValueError(_("The body must be a JSON object."))
+    return data
+
+
+def _asset(data: dict) -> DesignAsset | None:
+    asset_id = data.get("asset")
+    if asset_id in (None, ""):
+        return None
+    if not isinstance(asset_id, int):
+        raise ValueError(_("'asset' must be a design asset id."))
+    try:
+        return DesignAsset.objects.get(pk=asset_id)
+    except DesignAsset.DoesNotExist:
+        raise LookupError(_("Design asset %(id)s does not exist.") % {"id": asset_id}) from None
+
+
+@api_view(["GET", "POST"])
+def presentations(request):
+    if request.method == "GET":
+        rows = decks.for_owner(request.user)[:100]
+        return JsonResponse({"results": [presentation_json(request, row) for row in rows]},
+                            json_dumps_params={"ensure_ascii": False})
+    return _create(request)
+
+
+def _create(request):
+    try:
+        data = _body(request)
+        asset = _asset(data)
+    except ValueError as exc:
+        return error(400, str(exc))
+    except LookupError as exc:
+        return error(404, str(exc))
+    given = [key for key in ("outline", "spec", "brief") if data.get(key)]
+    if len(given) != 1:
+        return error(400, _("Give exactly one of 'outline', 'spec' or 'brief'."))
+    try:
+        row = _queue(request.user, given[0], data[given[0]], asset)
+    except SpecError as exc:
+        problems = [{"place": place, "message": message} for place, message in exc.problems]
+        return error(400, str(exc), problems=problems)
+    except ValueError as exc:
+        return error(400, str(exc))
+    return JsonResponse(presentation_json(request, row), status=202,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _queue(user, kind: str, value, asset):
+    if kind == "brief":
+        if not isinstance(value, str) or len(value) > 20000:
+            raise ValueError(_("'brief' must be text of at most 20,000 characters."))
+        if not settings.OPENAI_API_KEY:
+            raise ValueError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "
+                               "outline or a spec instead."))
+        return decks.queue_brief(owner=user, brief=value, asset=asset)
+    if kind == "outline":
+        if not isinstance(value, str) or len(value.encode("utf-8")) > settings.MAX_SOURCE_BYTES:
+            raise ValueError(_("'outline' must be Markdown text within the size limit."))
+        spec = parse_source("markdown", value)
+        return decks.queue_deck(owner=user, spec=spec, source_kind="markdown", source_text=value,
+                                asset=asset)
+    spec = load_spec(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return decks.queue_deck(owner=user, spec=spec, source_kind="spec", source_text=text,
+                            asset=asset)
+
+
+@api_view(["GET"])
+def presentation(request, pk: int):
+    try:
+        row = decks.get_for_owner(request.user, pk)
+    except GeneratedPresentation.DoesNotExist:
+        return error(404, _("No such presentation."))
+    return JsonResponse(presentation_json(request, row), json_dumps_params={"ensure_ascii": False})
+
+
+@api_view(["GET"])
+def download(request, pk: int):
+    try:
+        row = _downloadable(request.user, pk)
+    except GeneratedPresentation.DoesNotExist:
+        return error(404, _("No such presentation."))
+    if row.status != GeneratedPresentation.Status.DONE or not Path(row.file).is_file():
+        return error(409, _("The deck is not ready (status: %(status)s).") % {"status": row.status})
+    return deck_file_response(row)
+
+
+def _downloadable(user, pk: int) -> GeneratedPresentation:
+    """The owner's deck, or any deck for staff (downloads only)."""
+    if user.is_staff:
+        return GeneratedPresentation.objects.get(pk=pk)
+    return decks.get_for_owner(user, pk)
+
+
+def deck_file_response(row: GeneratedPresentation) -> FileResponse:
+    """The .pptx as an attachment named after the title (sanitised by Django)."""
+    name = f"{(row.title or 'deck')[:80]}-v{row.version}.pptx".replace("/", "-")
+    return FileResponse(open(row.file, "rb"), as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument."
+                                     "presentationml.presentation")
+
+
+@api_view(["POST"])
+def validate_outline(request):
+    """The editor's live check: problems by line before the user submits."""
+    try:
+        data = _body(request)
+    except ValueError as exc:
+        return error(400, str(exc))
+    text = data.get("source", "")
+    if not isinstance(text, str):
+        return error(400, _("'source' must be text."))
+    try:
+        spec = parse_source(data.get("format", "markdown"), text)
+    except SpecError as exc:
+        problems = [{"place": place, "message": message} for place, message in exc.problems]
+        return JsonResponse({"ok": False, "error": str(exc), "problems": problems},
+                            json_dumps_params={"ensure_ascii": False})
+    kinds = [slide.kind for slide in spec.slides]
+    return JsonResponse({"ok": True, "slides": len(kinds), "kinds": kinds, "title": spec.title},
+                        json_dumps_params={"ensure_ascii": False})

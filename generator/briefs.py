@@ -1,0 +1,53 @@
+"""The brief path for the web UI: brief -> storyline (reviewed by the user) -> deck.
+
+The LLM work is `generator.drafting`; this module keeps the row's state:
+a brief row is queued, its storyline drafted by a task (status `review`),
+edited by the user, then filled and rendered like any other deck.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from .errors import GeneratorError
+from .models import GeneratedPresentation
+
+Status = GeneratedPresentation.Status
+
+
+def draft_for(presentation_id: int) -> GeneratedPresentation:
+    """Draft the storyline of a queued brief row and leave it for review (or failed)."""
+    from . import drafting, generate
+
+    if not generate.claim(presentation_id):
+        return GeneratedPresentation.objects.get(pk=presentation_id)
+    row = GeneratedPresentation.objects.get(pk=presentation_id)
+    GeneratedPresentation.objects.filter(pk=row.pk).update(stage="storyline", progress=10)
+    try:
+        storyline = drafting.draft_storyline(row.source_text, presentation=row, user=row.owner)
+    except Exception as exc:
+        generate.record_failure(row.pk, exc)
+        if not isinstance(exc, GeneratorError):
+            raise
+        return GeneratedPresentation.objects.get(pk=row.pk)
+    GeneratedPresentation.objects.filter(pk=row.pk).update(
+        storyline=storyline.model_dump(mode="json"), status=Status.REVIEW, stage="review",
+        progress=30, title=storyline.title[:500],
+    )
+    return GeneratedPresentation.objects.get(pk=row.pk)
+
+
+def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> GeneratedPresentation:
+    """Validate and store the user's edited storyline and queue the deck for filling.
+
+    Raises `DraftingError` (from the drafting module's validation) on a bad storyline.
+    """
+    from .drafting import Storyline
+
+    if row.status != Status.REVIEW:
+        raise GeneratorError("this deck is not waiting for a storyline review")
+    storyline = Storyline.model_validate(storyline_data)
+    row.storyline = storyline.model_dump(mode="json")
+    row.status, row.stage, row.progress, row.error = Status.QUEUED, "queued", 30, ""
+    row.save(update_fields=["storyline", "status", "stage", "progress", "error", "updated_at"])
+    return row

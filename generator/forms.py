@@ -1,0 +1,113 @@
+"""Forms validate and convert only: an outline becomes a DeckSpec, an upload a checked file."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .errors import SpecError
+from .models import DesignAsset
+from .spec import DeckSpec, load_spec_json
+
+
+class AssetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: DesignAsset) -> str:
+        return obj.filename
+
+
+def _asset_field() -> AssetChoiceField:
+    return AssetChoiceField(
+        queryset=DesignAsset.objects.all(), required=False, empty_label=_("Built-in design"),
+        label=_("Design"), widget=forms.RadioSelect,
+    )
+
+
+class OutlineForm(forms.Form):
+    """A Markdown outline (or a JSON DeckSpec) to render; `clean` gives `cleaned_data['spec']`."""
+
+    FORMAT_CHOICES = [("markdown", _("Markdown outline")), ("spec", _("JSON DeckSpec"))]
+
+    source_format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="markdown",
+                                      label=_("Format"))
+    source = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+                             label=_("Outline"), max_length=settings.MAX_SOURCE_BYTES)
+    asset = _asset_field()
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("source", "")
+        if not text:
+            return data
+        try:
+            data["spec"] = parse_source(data.get("source_format", "markdown"), text)
+        except SpecError as exc:
+            self.problems = exc.problems
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+
+def parse_source(source_format: str, text: str) -> DeckSpec:
+    """Markdown or JSON text to a DeckSpec; raises SpecError with places (lines, slides)."""
+    if source_format == "spec":
+        return load_spec_json(text)
+    from .markdown import read_outline
+
+    return read_outline(text)
+
+
+class BriefForm(forms.Form):
+    """A brief for the LLM: the topic plus what a consultant would tell a team."""
+
+    topic = forms.CharField(label=_("Topic"), max_length=500)
+    audience = forms.CharField(label=_("Audience"), max_length=200, required=False)
+    objective = forms.CharField(label=_("Objective"), max_length=500, required=False)
+    facts = forms.CharField(label=_("Key facts and data"), required=False, max_length=20000,
+                            widget=forms.Textarea(attrs={"rows": 8}))
+    length = forms.IntegerField(label=_("Slides"), min_value=3, max_value=40, initial=12)
+    language = forms.ChoiceField(label=_("Language"), choices=[("ja", "日本語"),
+                                                               ("en", "English")])
+    asset = _asset_field()
+
+    def brief_text(self) -> str:
+        """The brief as one text (what drafting reads and what the row stores)."""
+        data = self.cleaned_data
+        parts = [f"Topic: {data['topic']}"]
+        for key, label in (("audience", "Audience"), ("objective", "Objective"),
+                           ("facts", "Key facts")):
+            if data.get(key):
+                parts.append(f"{label}: {data[key]}")
+        parts.append(f"Length: {data['length']} slides")
+        parts.append(f"Language: {data['language']}")
+        return "\n".join(parts)
+
+
+class StorylineForm(forms.Form):
+    """The user's edit of a drafted storyline, posted as JSON."""
+
+    storyline = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_storyline(self) -> dict:
+        try:
+            value = json.loads(self.cleaned_data["storyline"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("The storyline is not valid JSON.")) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("The storyline is not valid JSON."))
+        return value
+
+
+class DesignUploadForm(forms.Form):
+    file = forms.FileField(label=_("PowerPoint file (.pptx or .potx)"))
+    category = forms.CharField(label=_("Category"), max_length=100, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB.")
+                % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload

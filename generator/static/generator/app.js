@@ -1,0 +1,116 @@
+// bcgslides pages: live outline check, progress polling, storyline editing. No dependencies.
+(function () {
+  "use strict";
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // -- outline editor: problems by line before submitting --------------------------------
+  var form = document.getElementById("outline-form");
+  if (form) {
+    var status = document.getElementById("outline-status");
+    var source = form.querySelector("textarea[name=source]");
+    var format = form.querySelector("select[name=source_format]");
+    var timer = null;
+    var check = function () {
+      fetch(form.dataset.validateUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+        body: JSON.stringify({source: source.value, format: format ? format.value : "markdown"})
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        status.textContent = "";
+        status.classList.toggle("bad", !data.ok);
+        if (data.ok) {
+          status.textContent = status.dataset.ok || ("✓ " + data.slides + " slides");
+        } else {
+          var list = document.createElement("ul");
+          (data.problems || [{place: "", message: data.error}]).forEach(function (p) {
+            var item = document.createElement("li");
+            item.textContent = (p.place ? p.place + ": " : "") + p.message;
+            list.appendChild(item);
+          });
+          status.appendChild(list);
+        }
+      }).catch(function () {});
+    };
+    var schedule = function () { clearTimeout(timer); timer = setTimeout(check, 500); };
+    source.addEventListener("input", schedule);
+    if (format) { format.addEventListener("change", schedule); }
+    if (source.value.trim()) { schedule(); }
+  }
+
+  // -- deck detail: follow progress until done or failed ---------------------------------
+  var box = document.getElementById("deck-status");
+  if (box && (box.dataset.status === "queued" || box.dataset.status === "running")) {
+    var poll = function () {
+      fetch(box.dataset.statusUrl, {credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var bar = document.getElementById("progress");
+          var label = document.getElementById("progress-label");
+          var stage = document.getElementById("stage-label");
+          if (bar) { bar.value = data.progress; }
+          if (label) { label.textContent = data.progress + "%"; }
+          if (stage) { stage.textContent = data.stage; }
+          if (data.status !== box.dataset.status && data.status !== "running") {
+            window.location.reload();
+            return;
+          }
+          box.dataset.status = data.status;
+          setTimeout(poll, 1000);
+        }).catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 700);
+  }
+
+  // -- storyline review: edit titles and kinds, remove or move slides --------------------
+  var editor = document.getElementById("storyline-editor");
+  if (editor && editor.dataset.storyline) {
+    var storyline = JSON.parse(editor.dataset.storyline);
+    var input = document.getElementById("storyline-input");
+    var kinds = ["cover", "agenda", "section", "executive_summary", "message", "two_column", "chart",
+      "matrix", "growth_share", "table", "timeline", "process", "issue_tree", "kpi", "quote",
+      "next_steps", "appendix"];
+    var slides = storyline.slides || [];
+    var sync = function () { input.value = JSON.stringify(storyline); };
+    var draw = function () {
+      editor.innerHTML = "";
+      slides.forEach(function (slide, index) {
+        var row = document.createElement("div");
+        row.className = "storyline-row";
+        var number = document.createElement("span");
+        number.textContent = index + 1;
+        var select = document.createElement("select");
+        kinds.forEach(function (k) {
+          var option = document.createElement("option");
+          option.value = k; option.textContent = k; option.selected = k === slide.kind;
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () { slide.kind = select.value; sync(); });
+        var title = document.createElement("input");
+        title.type = "text"; title.value = slide.title || "";
+        title.addEventListener("input", function () { slide.title = title.value; sync(); });
+        var tools = document.createElement("span");
+        [["↑", -1], ["↓", 1]].forEach(function (pair) {
+          var b = document.createElement("button");
+          b.type = "button"; b.textContent = pair[0];
+          b.addEventListener("click", function () {
+            var j = index + pair[1];
+            if (j < 0 || j >= slides.length) { return; }
+            slides.splice(j, 0, slides.splice(index, 1)[0]); sync(); draw();
+          });
+          tools.appendChild(b);
+        });
+        var remove = document.createElement("button");
+        remove.type = "button"; remove.textContent = "×";
+        remove.addEventListener("click", function () { slides.splice(index, 1); sync(); draw(); });
+        tools.appendChild(remove);
+        [number, select, title, tools].forEach(function (el) { row.appendChild(el); });
+        editor.appendChild(row);
+      });
+    };
+    draw();
+    sync();
+  }
+})();

@@ -1,0 +1,76 @@
+"""django-q2 task functions: one-line calls into the domain modules, by id."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def generate_presentation(presentation_id: int) -> int:
+    """Generate a queued deck, then queue its previews."""
+    from . import generate
+
+    row = generate.run(presentation_id)
+    if row.status == row.Status.DONE:
+        enqueue_previews(row.pk)
+    return row.pk
+
+
+def draft_storyline(presentation_id: int) -> int:
+    """Draft the storyline of a brief; the row then waits for the user's review."""
+    from . import briefs
+
+    briefs.draft_for(presentation_id)
+    return presentation_id
+
+
+def render_previews(presentation_id: int) -> int:
+    from . import previews
+
+    previews.ensure_previews(presentation_id)
+    return presentation_id
+
+
+def on_task_done(task) -> None:
+    """Hook: a task that failed outside our own handling (timeout, crash) fails its deck."""
+    if task.success:
+        return
+    from . import generate
+
+    presentation_id = (task.args or [None])[0]
+    reason = str(task.result or "the task failed").splitlines()[0][:500]
+    if presentation_id is not None:
+        generate.record_failure_if_unfinished(presentation_id, reason)
+
+
+def fail_stale_presentations() -> int:
+    """Schedule: decks left running by a dead worker are failed with the reason."""
+    from . import generate
+
+    return generate.fail_stale(settings.Q_CLUSTER["timeout"] + 120)
+
+
+def _enqueue(func: str, presentation_id: int, name: str) -> str:
+    from django_q.tasks import async_task
+
+    return async_task(f"generator.tasks.{func}", presentation_id, hook="generator.tasks.on_task_done",
+                      task_name=f"{name}-{presentation_id}", timeout=settings.Q_CLUSTER["timeout"])
+
+
+def enqueue_generation(presentation_id: int) -> str:
+    return _enqueue("generate_presentation", presentation_id, "deck")
+
+
+def enqueue_storyline(presentation_id: int) -> str:
+    return _enqueue("draft_storyline", presentation_id, "storyline")
+
+
+def enqueue_previews(presentation_id: int) -> str | None:
+    from . import previews
+
+    if not previews.available():
+        return None
+    return _enqueue("render_previews", presentation_id, "previews")

@@ -1,0 +1,53 @@
+"""This month's OpenAI spend against the budget, per day and per user (from ApiUsage rows).
+
+Month boundaries are in settings.TIME_ZONE.  Everyone sees the shared budget
+and the per-day totals; the per-user breakdown is for staff (others see
+their own line only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import ApiUsage
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    """Midnight on the first of this month, in TIME_ZONE, as an aware datetime."""
+    local = timezone.localtime(now or timezone.now())
+    return timezone.make_aware(datetime.combine(local.date().replace(day=1), time.min),
+                               timezone.get_current_timezone())
+
+
+def month_summary(*, user, now: datetime | None = None) -> dict:
+    """Totals, budget status, per-day and per-user rows for this month."""
+    rows = ApiUsage.objects.filter(created_at__gte=month_start(now))
+    total = rows.aggregate(cost=Sum("cost_jpy"), calls=Count("id"))
+    cost = total["cost"] or Decimal("0")
+    warning = Decimal(str(settings.API_COST_WARNING_JPY))
+    limit = Decimal(str(settings.API_COST_LIMIT_JPY))
+    by_day = (rows.annotate(day=TruncDate("created_at")).values("day")
+              .annotate(cost=Sum("cost_jpy"), calls=Count("id"),
+                        tokens=Sum("total_tokens")).order_by("day"))
+    by_user = (rows.values("user__username").annotate(cost=Sum("cost_jpy"), calls=Count("id"))
+               .order_by("-cost"))
+    if not user.is_staff:
+        by_user = by_user.filter(user=user)
+    return {
+        "month_start": month_start(now),
+        "cost": cost,
+        "calls": total["calls"],
+        "warning": warning,
+        "limit": limit,
+        "percent_of_limit": float(cost / limit * 100) if limit else 0.0,
+        "status": "critical" if cost > limit else "warning" if cost > warning else "healthy",
+        "by_day": list(by_day),
+        "by_user": list(by_user),
+        "llm_enabled": bool(settings.OPENAI_API_KEY),
+    }

@@ -1,0 +1,259 @@
+"""HTML pages: dashboard, new deck (outline or brief), deck detail, designs, usage.
+
+Each view: permission-checked fetch, a form, one domain call, a redirect or a
+page.  Another user's deck is a 404, never a 403 (ids are not confirmed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import decks, previews, usage
+from .api import _downloadable, deck_file_response
+from .errors import GeneratorError
+from .forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
+from .models import DesignAsset, GeneratedPresentation
+
+Status = GeneratedPresentation.Status
+
+
+def _deck_or_404(request, pk: int) -> GeneratedPresentation:
+    try:
+        return decks.get_for_owner(request.user, pk)
+    except GeneratedPresentation.DoesNotExist:
+        raise Http404(_("No such presentation.")) from None
+
+
+@login_required
+def dashboard(request):
+    rows = decks.for_owner(request.user)[:30]
+    return render(request, "generator/dashboard.html", {"decks": rows})
+
+
+def _syntax_guide(request) -> str:
+    """The outline syntax guide (our own Markdown file) as HTML, raw HTML disabled."""
+    from django.utils.safestring import mark_safe
+    from markdown_it import MarkdownIt
+
+    lang = "ja" if request.LANGUAGE_CODE.startswith("ja") else "en"
+    guide = settings.BASE_DIR / "examples" / f"outline-syntax.{lang}.md"
+    if not guide.is_file():
+        return ""
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return mark_safe(renderer.render(guide.read_text(encoding="utf-8")))  # noqa: S308
+
+
+def _new_page(request, outline_form, brief_form, parent=None, status=200):
+    context = {
+        "form": outline_form, "brief_form": brief_form, "parent": parent,
+        "guide": _syntax_guide(request), "assets": DesignAsset.objects.all(),
+        "llm_enabled": bool(settings.OPENAI_API_KEY),
+        "problems": getattr(outline_form, "problems", []),
+    }
+    return render(request, "generator/new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deck_new(request):
+    if request.method == "GET":
+        return _new_page(request, OutlineForm(), BriefForm())
+    form = OutlineForm(request.POST)
+    if not form.is_valid():
+        return _new_page(request, form, BriefForm(), status=400)
+    row = decks.queue_deck(owner=request.user, spec=form.cleaned_data["spec"],
+                           source_kind=form.cleaned_data["source_format"],
+                           source_text=form.cleaned_data["source"],
+                           asset=form.cleaned_data["asset"])
+    return redirect("generator-deck", pk=row.pk)
+
+
+@login_required
+@require_POST
+def deck_brief(request):
+    form = BriefForm(request.POST)
+    if not settings.OPENAI_API_KEY:
+        messages.error(request, _("No LLM is configured (OPENAI_API_KEY is not set). "
+                                  "Write an outline instead: it needs no API key."))
+        return _new_page(request, OutlineForm(), form, status=400)
+    if not form.is_valid():
+        return _new_page(request, OutlineForm(), form, status=400)
+    row = decks.queue_brief(owner=request.user, brief=form.brief_text(),
+                            asset=form.cleaned_data["asset"])
+    return redirect("generator-deck", pk=row.pk)
+
+
+@login_required
+def deck_detail(request, pk: int):
+    row = _deck_or_404(request, pk)
+    context = {
+        "deck": row,
+        "versions": decks.versions(row),
+        "thumbnails": range(1, len(previews.thumbnails(row)) + 1),
+        "previews_on": previews.available(),
+        "has_pdf": previews.pdf(row) is not None,
+        "storyline_json": json.dumps(row.storyline, ensure_ascii=False) if row.storyline else "",
+        "lint": row.lint_report or {},
+    }
+    return render(request, "generator/detail.html", context)
+
+
+@login_required
+@require_POST
+def deck_storyline(request, pk: int):
+    from . import briefs
+    from .tasks import enqueue_generation
+
+    row = _deck_or_404(request, pk)
+    form = StorylineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("generator-deck", pk=pk)
+    try:
+        with transaction.atomic():
+            briefs.save_storyline(row, form.cleaned_data["storyline"])
+            transaction.on_commit(lambda: enqueue_generation(row.pk))
+    except (GeneratorError, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("generator-deck", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deck_edit(request, pk: int):
+    """Edit the source of a deck and generate it again as a new version."""
+    row = _deck_or_404(request, pk)
+    if row.source_kind == GeneratedPresentation.SourceKind.BRIEF:
+        initial = {"source_format": "spec",
+                   "source": json.dumps(row.spec or {}, ensure_ascii=False, indent=2)}
+    else:
+        initial = {"source_format": row.source_kind, "source": row.source_text}
+    initial["asset"] = row.asset
+    if request.method == "GET":
+        return _new_page(request, OutlineForm(initial=initial), BriefForm(), parent=row)
+    form = OutlineForm(request.POST)
+    if not form.is_valid():
+        return _new_page(request, form, BriefForm(), parent=row, status=400)
+    new = decks.queue_deck(owner=request.user, spec=form.cleaned_data["spec"],
+                           source_kind=form.cleaned_data["source_format"],
+                           source_text=form.cleaned_data["source"],
+                           asset=form.cleaned_data["asset"], parent=row)
+    return redirect("generator-deck", pk=new.pk)
+
+
+@login_required
+def deck_download(request, pk: int):
+    try:
+        row = _downloadable(request.user, pk)
+    except GeneratedPresentation.DoesNotExist:
+        raise Http404(_("No such presentation.")) from None
+    if row.status != Status.DONE or not Path(row.file).is_file():
+        raise Http404(_("The deck is not ready."))
+    return deck_file_response(row)
+
+
+@login_required
+def deck_pdf(request, pk: int):
+    row = _deck_or_404(request, pk)
+    path = previews.pdf(row)
+    if path is None:
+        raise Http404(_("No PDF for this deck."))
+    return FileResponse(open(path, "rb"), as_attachment=True,
+                        filename=f"{(row.title or 'deck')[:80]}-v{row.version}.pdf")
+
+
+@login_required
+def deck_thumbnail(request, pk: int, number: int):
+    row = _deck_or_404(request, pk)
+    pictures = previews.thumbnails(row)
+    if not 1 <= number <= len(pictures):
+        raise Http404(_("No such slide."))
+    return FileResponse(open(pictures[number - 1], "rb"), content_type="image/png")
+
+
+# -- design library ------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def designs(request):
+    form = DesignUploadForm()
+    status = 200
+    if request.method == "POST":
+        form = DesignUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            asset = _learn_upload(request, form)
+            if asset is not None:
+                return redirect("generator-design", pk=asset.pk)
+        status = 400
+    assets = DesignAsset.objects.select_related("uploaded_by").prefetch_related("patterns")
+    return render(request, "generator/designs.html", {"form": form, "assets": assets},
+                  status=status)
+
+
+def _learn_upload(request, form) -> DesignAsset | None:
+    from .learn import learn_design
+
+    upload = form.cleaned_data["file"]
+    try:
+        return learn_design(file=upload, filename=upload.name,
+                            category=form.cleaned_data["category"], user=request.user)
+    except GeneratorError as exc:
+        form.add_error("file", str(exc))
+        return None
+
+
+@login_required
+def design_detail(request, pk: int):
+    asset = get_object_or_404(DesignAsset, pk=pk)
+    patterns = asset.patterns.order_by("pattern_type", "pattern_name")
+    return render(request, "generator/design.html", {
+        "asset": asset, "patterns": patterns, "can_delete": _can_delete(request.user, asset),
+        "thumbnails": range(1, len(_asset_thumbnails(asset)) + 1),
+    })
+
+
+def _can_delete(user, asset: DesignAsset) -> bool:
+    return user.is_staff or asset.uploaded_by_id == user.pk
+
+
+def _asset_thumbnails(asset: DesignAsset) -> list[Path]:
+    from .preview import asset_thumbnails
+
+    return asset_thumbnails(asset)
+
+
+@login_required
+def design_thumbnail(request, pk: int, number: int):
+    asset = get_object_or_404(DesignAsset, pk=pk)
+    pictures = _asset_thumbnails(asset)
+    if not 1 <= number <= len(pictures):
+        raise Http404(_("No such slide."))
+    return FileResponse(open(pictures[number - 1], "rb"), content_type="image/png")
+
+
+@login_required
+@require_POST
+def design_delete(request, pk: int):
+    from .learn import delete_asset
+
+    asset = get_object_or_404(DesignAsset, pk=pk)
+    if not _can_delete(request.user, asset):
+        raise Http404(_("No such design."))
+    delete_asset(asset)
+    messages.success(request, _("The design was deleted."))
+    return redirect("generator-designs")
+
+
+# -- usage ---------------------------------------------------------------------------------------
+@login_required
+def usage_page(request):
+    return render(request, "generator/usage.html", usage.month_summary(user=request.user))

@@ -1,0 +1,166 @@
+"""The generation use case and `manage.py generate`, end to end on a real database and files."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from pptx import Presentation
+
+from generator import generate
+from generator.models import GeneratedPresentation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Status = GeneratedPresentation.Status
+
+SPEC = {"title": "Market entry", "slides": [
+    {"kind": "cover", "title": "Market entry"},
+    {"kind": "message", "title": "We should enter through a partnership",
+     "points": ["Fastest to scale", "Least capital at risk"], "source": "Team analysis"},
+]}
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def test_generate_writes_the_deck_and_records_it(tmp_path, capsys):
+    source = write(tmp_path, "deck.json", json.dumps(SPEC))
+    out = tmp_path / "out" / "deck.pptx"
+    call_command("generate", str(source), "-o", str(out))
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == str(out)
+    assert "2 slides; lint: 0 errors" in printed[1]
+    row = GeneratedPresentation.objects.get()
+    assert (row.status, row.progress, row.slide_count, row.source_kind) == (Status.DONE, 100, 2,
+                                                                            "spec")
+    assert row.title == "Market entry" and row.file == str(out)
+    assert row.lint_report["summary"]["errors"] == 0
+    assert Presentation(str(out)).slides[1].shapes.title.text == (
+        "We should enter through a partnership")
+
+
+def test_generate_reads_markdown_outlines(tmp_path):
+    source = write(tmp_path, "deck.md", "---\ntitle: 市場参入\n---\n\n# 提携による参入を推奨する\n\n"
+                   "- 最速で規模を確保できる\n- 投下資本が最も小さい\n")
+    call_command("generate", str(source), "-o", str(tmp_path / "deck.pptx"))
+    row = GeneratedPresentation.objects.get()
+    assert row.source_kind == "markdown" and row.slide_count == 2
+    assert "提携による参入を推奨する" in row.source_text
+
+
+def test_generate_without_output_writes_under_data_dir(tmp_path, settings):
+    settings.DECK_OUTPUT_DIR = tmp_path / "decks"
+    source = write(tmp_path, "deck.json", json.dumps(SPEC))
+    call_command("generate", str(source))
+    row = GeneratedPresentation.objects.get()
+    assert Path(row.file).parent == tmp_path / "decks" and Path(row.file).is_file()
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"", "empty"),
+    (b"\xff\xfe\x00broken", "UTF-8"),
+    ('{"title": "x", "slides": [{"kind": "hologram"}]}', "unknown slide kind"),
+    ('{"title": "x", "slides": [{"kind": "message", "title": "' + "y" * 400 + '"}]}',
+     "slide 1 (message): title"),
+])
+def test_bad_sources_fail_clearly_and_leave_nothing(tmp_path, content, needle):
+    name = "bad.json" if isinstance(content, str) else "bad.md"
+    source = write(tmp_path, name, content)
+    out = tmp_path / "out.pptx"
+    with pytest.raises(CommandError, match=needle):
+        call_command("generate", str(source), "-o", str(out))
+    assert not out.exists() and not list(tmp_path.glob(".out.pptx*"))
+    assert GeneratedPresentation.objects.count() == 0
+
+
+def test_text_that_cannot_fit_fails_before_anything_is_recorded(tmp_path):
+    spec = {"title": "x", "slides": [{"kind": "message", "title": "word " * 55}]}
+    source = write(tmp_path, "long.json", json.dumps(spec))
+    good = write(tmp_path, "out.pptx", b"a good earlier file")
+    with pytest.raises(CommandError, match="slide 1 \\(message\\): title"):
+        call_command("generate", str(source), "-o", str(good))
+    assert good.read_bytes() == b"a good earlier file"
+    assert GeneratedPresentation.objects.count() == 0
+
+
+def test_an_unknown_asset_is_refused(tmp_path):
+    source = write(tmp_path, "deck.json", json.dumps(SPEC))
+    with pytest.raises(CommandError, match="design asset 999 does not exist"):
+        call_command("generate", str(source), "--asset", "999", "-o", str(tmp_path / "x.pptx"))
+    assert GeneratedPresentation.objects.count() == 0
+
+
+def test_the_output_must_be_a_pptx(tmp_path):
+    source = write(tmp_path, "deck.json", json.dumps(SPEC))
+    with pytest.raises(CommandError, match=".pptx"):
+        call_command("generate", str(source), "-o", str(tmp_path / "deck.pdf"))
+
+
+def test_the_brief_path_says_plainly_that_no_llm_is_configured(tmp_path, settings):
+    settings.OPENAI_API_KEY = ""
+    with pytest.raises(CommandError) as info:
+        call_command("generate", "--brief", "EV market entry for the board")
+    assert "OPENAI_API_KEY" in str(info.value)
+
+
+# -- queued generation -----------------------------------------------------------------
+def queued(**fields) -> GeneratedPresentation:
+    defaults = {"source_kind": "spec", "source_text": json.dumps(SPEC), "title": "Market entry"}
+    return GeneratedPresentation.objects.create(**{**defaults, **fields})
+
+
+def test_run_takes_a_queued_deck_to_done(settings, tmp_path):
+    settings.DECK_OUTPUT_DIR = tmp_path
+    row = generate.run(queued().pk)
+    assert (row.status, row.progress, row.stage, row.slide_count) == (Status.DONE, 100, "done", 2)
+    assert row.started_at and row.finished_at and Path(row.file).is_file()
+
+
+def test_run_records_a_failure_with_its_reason(settings, tmp_path):
+    settings.DECK_OUTPUT_DIR = tmp_path
+    bad = json.dumps({"title": "x", "slides": [{"kind": "chart", "title": "t", "chart": {
+        "type": "pie", "categories": ["a"], "series": [{"name": "s", "values": [-1]}]}}]})
+    row = generate.run(queued(source_text=bad).pk)
+    assert row.status == Status.FAILED and "negatives" in row.error
+    assert row.finished_at is not None and not list(tmp_path.iterdir())
+
+
+def test_only_one_worker_claims_a_deck():
+    row = queued()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(generate.claim(row.pk)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_stale_running_decks_are_failed(settings):
+    from django.utils import timezone
+
+    row = queued(status=Status.RUNNING, started_at=timezone.now() - timezone.timedelta(hours=2))
+    fresh = queued(status=Status.RUNNING, started_at=timezone.now())
+    assert generate.fail_stale(3600) == 1
+    row.refresh_from_db()
+    fresh.refresh_from_db()
+    assert row.status == Status.FAILED and "timeout or crash" in row.error
+    assert fresh.status == Status.RUNNING
+
+
+def test_run_one_pending_takes_the_oldest(settings, tmp_path):
+    settings.DECK_OUTPUT_DIR = tmp_path
+    first, second = queued(), queued()
+    assert generate.run_one_pending() is True
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Status.DONE and second.status == Status.QUEUED
+    assert generate.run_one_pending() is True
+    assert generate.run_one_pending() is False
