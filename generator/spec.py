@@ -23,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -61,8 +62,8 @@ def _clean_text(value: Any) -> Any:
 def _text(max_chars: int, min_chars: int = 0):
     return Annotated[
         str,
+        StringConstraints(min_length=min_chars, max_length=max_chars),
         BeforeValidator(_clean_text),
-        Field(min_length=min_chars, max_length=max_chars),
     ]
 
 

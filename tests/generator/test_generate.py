@@ -67,7 +67,7 @@ def test_generate_without_output_writes_under_data_dir(tmp_path, settings):
     (b"\xff\xfe\x00broken", "UTF-8"),
     ('{"title": "x", "slides": [{"kind": "hologram"}]}', "unknown slide kind"),
     ('{"title": "x", "slides": [{"kind": "message", "title": "' + "y" * 400 + '"}]}',
-     "slide 1 (message): title"),
+     r"slide 1 \(message\): title: String should have at most 300 characters"),
 ])
 def test_bad_sources_fail_clearly_and_leave_nothing(tmp_path, content, needle):
     name = "bad.json" if isinstance(content, str) else "bad.md"

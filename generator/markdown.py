@@ -1,0 +1,5 @@
+"""The offline reader: a Markdown outline to a DeckSpec (see `generator.outline`)."""
+
+from .outline import read_outline
+
+__all__ = ["read_outline"]

@@ -1,0 +1,549 @@
+"""Markdown outline -> DeckSpec.
+
+pandoc's slide Markdown first, so existing pandoc decks render: YAML front
+matter (or a `%` title block), one slide per heading at the slide level
+(the highest level followed directly by content; higher levels become
+section slides), `---` starts a new slide, two bullet levels, pipe tables,
+`:::: columns` / `::: column`, `::: notes`, images.  Our extensions add the
+other kinds (see `blocks.py` and examples/outline-syntax.*.md).  Every error
+names the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from ..errors import OutlineError, SpecError
+from ..spec import DeckSpec, load_spec
+from . import blocks
+from .inline import images, only_image, only_strong, plain, split_attributes
+
+_META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality"}
+_PREFIXES = {
+    "source": ("source:", "sources:", "出典:", "出典：", "出所:", "出所：", "資料:", "資料："),
+    "footnote": ("note:", "notes:", "注:", "注：", "備考:", "備考："),
+    "tracker": ("tracker:", "トラッカー:", "トラッカー："),
+}
+_KIND_CLASSES = {
+    "agenda": "agenda", "summary": "executive_summary", "executive-summary": "executive_summary",
+    "executive_summary": "executive_summary", "section": "section", "appendix": "appendix",
+    "quote": "quote", "callout": "quote", "next-steps": "next_steps", "next_steps": "next_steps",
+    "message": "message", "two-column": "two_column", "table": "table", "cover": "cover",
+}
+_SUMMARY_TITLES = ("executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
+                   "サマリー", "要旨", "要約")
+_NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
+                      {"action", "owner", "date"}, {"タスク", "担当", "期限"})
+_PARSER = (
+    MarkdownIt("commonmark", {"html": False}).enable("table")
+    .use(front_matter_plugin).use(container_plugin, "div", validate=lambda *args: True)
+)
+
+
+@dataclass
+class _Slide:
+    """The Markdown of one slide: heading text, classes, attributes, its nodes, where it starts."""
+
+    title: str
+    line: int
+    level: int = 0
+    classes: list[str] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)
+    nodes: list[SyntaxTreeNode] = field(default_factory=list)
+    section: bool = False
+
+
+def read_outline(text: str, *, base_dir: Path | None = None) -> DeckSpec:
+    """Read a Markdown outline into a validated `DeckSpec`.
+
+    Raises `OutlineError`/`SpecError` whose message starts with the line, e.g.
+    "line 42 (slide 7, chart): chart.series[0] ...".
+    """
+    if not text.strip():
+        raise OutlineError("the outline is empty", 1)
+    text, title_block = _pandoc_title_block(text)
+    tree = SyntaxTreeNode(_PARSER.parse(text))
+    meta, nodes = _front_matter(tree.children)
+    meta = {**title_block, **meta}
+    slides = _split(nodes)
+    if not slides:
+        raise OutlineError("the outline has no slides: start each slide with a '#' heading", 1)
+    data = _deck(meta, slides)
+    starts = _slide_lines(meta, slides)
+    try:
+        return load_spec(data)
+    except SpecError as exc:
+        raise _with_lines(exc, starts) from None
+
+
+# -- meta ------------------------------------------------------------------------------------------
+def _pandoc_title_block(text: str) -> tuple[str, dict]:
+    """pandoc's '% title / % author / % date' lines at the very top."""
+    lines = text.split("\n")
+    if not lines[0].startswith("% "):
+        return text, {}
+    values = []
+    while lines and lines[0].startswith("%"):
+        values.append(lines.pop(0)[1:].strip())
+    meta = dict(zip(("title", "author", "date"), values))
+    # keep line numbers: replace the block by blank lines
+    return "\n" * len(values) + "\n".join(lines), {k: v for k, v in meta.items() if v}
+
+
+def _front_matter(nodes: list[SyntaxTreeNode]) -> tuple[dict, list[SyntaxTreeNode]]:
+    if not nodes or nodes[0].type != "front_matter":
+        return {}, nodes
+    node = nodes[0]
+    try:
+        data = yaml.safe_load(node.content) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise OutlineError(f"invalid front matter YAML: {getattr(exc, 'problem', exc)}",
+                           2 + (mark.line if mark else 0)) from None
+    if not isinstance(data, dict):
+        raise OutlineError("the front matter must be 'key: value' lines", 1)
+    meta = {}
+    for key, value in data.items():
+        key = str(key).lower()
+        if key in _META_KEYS and value is not None:
+            meta["language" if key == "lang" else key] = _meta_text(value)
+    return meta, nodes[1:]
+
+
+def _meta_text(value) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) if any(
+            re.search(r"[\u3040-\u9fff]", str(v)) for v in value) else ", ".join(map(str, value))
+    return str(value)
+
+
+# -- splitting into slides ---------------------------------------------------------------------------
+def _heading_level(node: SyntaxTreeNode) -> int:
+    return int(node.tag[1])
+
+
+def _slide_level(nodes: list[SyntaxTreeNode]) -> int:
+    """pandoc's rule: the highest heading level followed directly by content."""
+    levels = []
+    for index, node in enumerate(nodes):
+        if node.type != "heading":
+            continue
+        following = nodes[index + 1] if index + 1 < len(nodes) else None
+        if following is not None and following.type not in ("heading", "hr"):
+            levels.append(_heading_level(node))
+    return min(levels) if levels else min(
+        (_heading_level(n) for n in nodes if n.type == "heading"), default=1)
+
+
+def _split(nodes: list[SyntaxTreeNode]) -> list[_Slide]:
+    level = _slide_level(nodes)
+    slides: list[_Slide] = []
+    current: _Slide | None = None
+    for node in nodes:
+        line = node.map[0] + 1 if node.map else 1
+        if node.type == "heading" and _heading_level(node) <= level:
+            title, classes, attrs = split_attributes(plain(node))
+            current = _Slide(title=title, line=line, level=_heading_level(node), classes=classes,
+                             attrs=attrs, section=_heading_level(node) < level)
+            slides.append(current)
+        elif node.type == "hr":
+            current = None
+        elif current is None:
+            if _is_blank(node):
+                continue
+            raise OutlineError("this slide has no title: start it with a heading "
+                               f"({'#' * level} Action title)", line)
+        else:
+            current.nodes.append(node)
+    return slides
+
+
+def _is_blank(node: SyntaxTreeNode) -> bool:
+    return node.type == "paragraph" and not plain(node).strip()
+
+
+# -- building the deck -------------------------------------------------------------------------------
+def _deck(meta: dict, slides: list[_Slide]) -> dict:
+    title = meta.get("title") or slides[0].title
+    deck = {key: value for key, value in meta.items() if key != "language"}
+    deck["title"] = title
+    if meta.get("language") in ("ja", "en"):
+        deck["language"] = meta["language"]
+    built = []
+    if meta.get("title"):
+        built.append({k: v for k, v in {
+            "kind": "cover", "title": title, "subtitle": meta.get("subtitle", ""),
+            "author": meta.get("author", ""), "date": meta.get("date", "")}.items() if v})
+    for slide in slides:
+        built.append(_slide(slide))
+    deck["slides"] = built
+    return deck
+
+
+def _slide_lines(meta: dict, slides: list[_Slide]) -> list[int]:
+    lines = [1] if meta.get("title") else []
+    return lines + [slide.line for slide in slides]
+
+
+def _with_lines(exc: SpecError, starts: list[int]) -> SpecError:
+    problems = []
+    for place, message in exc.problems:
+        match = re.match(r"slide (\d+)(?: \((\w+)\))?:?\s*(.*)", place)
+        if match and int(match.group(1)) <= len(starts):
+            number, kind, rest = int(match.group(1)), match.group(2), match.group(3)
+            where = f"line {starts[number - 1]} (slide {number}{', ' + kind if kind else ''})"
+            place = f"{where}: {rest}" if rest else where
+        problems.append((place, message))
+    lines = "\n".join(f"  {place}: {message}" for place, message in problems[:20])
+    return SpecError(f"the outline is not valid:\n{lines}", problems)
+
+
+def _slide(slide: _Slide) -> dict:
+    kinds = [_KIND_CLASSES[c] for c in slide.classes if c in _KIND_CLASSES]
+    unknown = [c for c in slide.classes if c not in _KIND_CLASSES]
+    if unknown and not kinds and unknown[0] not in ("incremental", "nonincremental", "build"):
+        known = ", ".join(sorted(set(_KIND_CLASSES)))
+        raise OutlineError(f"unknown slide class '.{unknown[0]}'; known: {known}", slide.line)
+    body = _Body.collect(slide)
+    if slide.section or (kinds and kinds[0] in ("section", "appendix")):
+        return body.divider(kinds[0] if kinds else "section")
+    return body.build(kinds[0] if kinds else None)
+
+
+@dataclass
+class _Body:
+    """What a slide's Markdown holds, sorted by role."""
+
+    slide: _Slide
+    fields: dict = field(default_factory=dict)
+    points: list = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[tuple[int, list[str], list[list[str]]]] = field(default_factory=list)
+    block: tuple[str, dict, int] | None = None
+    columns: list[dict] | None = None
+    quote: tuple[str, str] | None = None
+    image: dict | None = None
+    callout: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def collect(cls, slide: _Slide) -> _Body:
+        body = cls(slide=slide)
+        if slide.attrs.get("tracker"):
+            body.fields["tracker"] = slide.attrs["tracker"]
+        for node in slide.nodes:
+            body._take(node)
+        return body
+
+    def _take(self, node: SyntaxTreeNode) -> None:
+        line = node.map[0] + 1 if node.map else self.slide.line
+        kind = node.type
+        if kind == "paragraph":
+            self._paragraph(node, line)
+        elif kind in ("bullet_list", "ordered_list"):
+            self.points.extend(_list_points(node))
+        elif kind == "table":
+            self.tables.append((line, *_table(node)))
+        elif kind == "fence":
+            self._fence(node, line)
+        elif kind == "code_block":
+            self.points.extend(t for t in node.content.splitlines() if t.strip())
+        elif kind == "blockquote":
+            self.quote = _quote(node)
+        elif kind == "container_div":
+            self._div(node, line)
+        elif kind == "heading":
+            self.points.append(plain(node))
+
+    def _paragraph(self, node: SyntaxTreeNode, line: int) -> None:
+        text = plain(node)
+        lowered = text.lower()
+        for role, prefixes in _PREFIXES.items():
+            for prefix in prefixes:
+                if lowered.startswith(prefix):
+                    self.fields[role] = text[len(prefix):].strip()
+                    return
+        if only_image(node):
+            src, alt = images(node)[0]
+            if self.image is not None:
+                raise OutlineError("a slide takes one picture", line)
+            self.image = {"path": src, "alt": alt}
+        elif only_strong(node) and not self.callout:
+            self.callout = text
+        elif text:
+            self.paragraphs.append(text)
+
+    def _fence(self, node: SyntaxTreeNode, line: int) -> None:
+        name, options = blocks.info_options(node.info or "", line)
+        if name not in blocks.BLOCK_KINDS:
+            self.points.extend(t for t in node.content.splitlines() if t.strip())
+            return
+        if self.block is not None:
+            raise OutlineError("one chart or diagram per slide: start a new slide for this "
+                               f"```{name} block", line)
+        kind, fields = blocks.parse(name, options, node.content, line)
+        self.block = (kind, fields, line)
+
+    def _div(self, node: SyntaxTreeNode, line: int) -> None:
+        name = (node.info or "").strip().strip("{}").strip().lstrip(".").split(" ")[0].lower()
+        if name == "notes":
+            self.notes.append(_div_text(node))
+        elif name == "columns":
+            self.columns = [_column(child) for child in node.children
+                            if child.type == "container_div"]
+            if len(self.columns) != 2:
+                raise OutlineError(f"a columns block takes exactly two '::: column' blocks, "
+                                   f"not {len(self.columns)}", line)
+        else:  # ::: incremental and other pandoc divs: their content counts as usual
+            for child in node.children:
+                self._take(child)
+
+    # -- deciding the kind ---------------------------------------------------------------------
+    def divider(self, kind: str) -> dict:
+        slide = {"kind": kind, "title": self.slide.title}
+        subtitle = " ".join(self.paragraphs + [p if isinstance(p, str) else p["text"]
+                                               for p in self.points])
+        if subtitle:
+            slide["subtitle"] = subtitle
+        if self.slide.attrs.get("number"):
+            slide["number"] = self.slide.attrs["number"]
+        return self._common(slide, content=False)
+
+    def build(self, explicit: str | None) -> dict:
+        kind = explicit or self._inferred_kind()
+        builder = getattr(self, f"_as_{kind}", None)
+        if builder is None:
+            raise OutlineError(f"'.{kind}' cannot be written this way; see the syntax guide",
+                               self.slide.line)
+        return self._common(builder(), content=True)
+
+    def _inferred_kind(self) -> str:
+        if self.block is not None:
+            return self.block[0]
+        if self.columns is not None:
+            return "two_column"
+        if self.tables:
+            header = {cell.strip().lower() for cell in self.tables[0][1]}
+            return "next_steps" if header in _NEXT_STEP_HEADERS else "table"
+        if self.quote is not None and not self.points:
+            return "quote"
+        if self.slide.title.strip().lower() in _SUMMARY_TITLES:
+            return "executive_summary"
+        return "message"
+
+    def _common(self, slide: dict, *, content: bool) -> dict:
+        if self.notes:
+            slide["notes"] = "\n\n".join(self.notes)
+        if content:
+            slide.setdefault("title", self.slide.title)
+            for key in ("tracker", "source", "footnote"):
+                if self.fields.get(key):
+                    slide[key] = self.fields[key]
+        return slide
+
+    def _all_points(self) -> list:
+        return [*self.paragraphs, *self.points]
+
+    def _no_extra(self, what: str) -> None:
+        if self._all_points():
+            raise OutlineError(f"a {what} slide takes no bullets or paragraphs besides its "
+                               "block: move them to '::: notes' or their own slide",
+                               self.slide.line)
+
+    def _as_message(self) -> dict:
+        slide = {"kind": "message", "points": self._all_points()}
+        if self.image:
+            slide["image"] = self.image
+        if self.callout:
+            slide["callout"] = self.callout
+        return slide
+
+    def _as_executive_summary(self) -> dict:
+        return {"kind": "executive_summary", "points": self._all_points()}
+
+    def _as_agenda(self) -> dict:
+        items = [p if isinstance(p, str) else p["text"] for p in self._all_points()]
+        slide = {"kind": "agenda", "items": items}
+        if self.slide.attrs.get("current", "").isdigit():
+            slide["current"] = int(self.slide.attrs["current"])
+        return slide
+
+    def _as_two_column(self) -> dict:
+        if self.columns is None:
+            raise OutlineError("a two-column slide needs ':::: columns' with two '::: column'",
+                               self.slide.line)
+        return {"kind": "two_column", "left": self.columns[0], "right": self.columns[1]}
+
+    def _as_table(self) -> dict:
+        if len(self.tables) != 1:
+            raise OutlineError("a table slide takes exactly one table", self.slide.line)
+        _line, header, rows = self.tables[0]
+        return {"kind": "table", "columns": header, "rows": [[_cell(c) for c in row]
+                                                            for row in rows]}
+
+    def _as_next_steps(self) -> dict:
+        if self.tables:
+            _line, header, rows = self.tables[0]
+            return {"kind": "next_steps", "actions": [
+                {"action": row[0], "owner": row[1] if len(row) > 1 else "",
+                 "due": row[2] if len(row) > 2 else ""} for row in rows]}
+        actions = []
+        for point in self._all_points():
+            text = point if isinstance(point, str) else point["text"]
+            parts = [p.strip() for p in re.split(r"\s*[|｜]\s*", text)]
+            actions.append({"action": parts[0], "owner": parts[1] if len(parts) > 1 else "",
+                            "due": parts[2] if len(parts) > 2 else ""})
+        return {"kind": "next_steps", "actions": actions}
+
+    def _as_quote(self) -> dict:
+        if self.quote is None:
+            text = " ".join(p if isinstance(p, str) else p["text"] for p in self._all_points())
+            return {"kind": "quote", "quote": text}
+        quote, attribution = self.quote
+        slide = {"kind": "quote", "quote": quote}
+        if attribution:
+            slide["attribution"] = attribution
+        return slide
+
+    def _block_slide(self) -> dict:
+        kind, fields, _line = self.block
+        return {"kind": kind, **fields}
+
+    def _as_chart(self) -> dict:
+        if self.block is None:
+            raise OutlineError("a chart slide needs a ```chart block", self.slide.line)
+        slide = self._block_slide()
+        if self._all_points():
+            slide["points"] = self._all_points()
+        return slide
+
+    def _block_only(self, kind: str) -> dict:
+        if self.block is None or self.block[0] != kind:
+            raise OutlineError(f"this slide needs its ```{kind.replace('_', '-')} block",
+                               self.slide.line)
+        self._no_extra(kind.replace("_", " "))
+        return self._block_slide()
+
+    def _as_matrix(self) -> dict:
+        return self._block_only("matrix")
+
+    def _as_growth_share(self) -> dict:
+        return self._block_only("growth_share")
+
+    def _as_issue_tree(self) -> dict:
+        return self._block_only("issue_tree")
+
+    def _as_timeline(self) -> dict:
+        return self._block_only("timeline")
+
+    def _as_process(self) -> dict:
+        return self._block_only("process")
+
+    def _as_kpi(self) -> dict:
+        return self._block_only("kpi")
+
+
+# -- node helpers -----------------------------------------------------------------------------------------
+def _list_points(node: SyntaxTreeNode) -> list:
+    """List items as points; a nested list gives sub-points (deeper levels fold into them)."""
+    points = []
+    for item in node.children:
+        text, subs = "", []
+        for child in item.children:
+            if child.type == "paragraph" and not text:
+                text = plain(child)
+            elif child.type in ("bullet_list", "ordered_list"):
+                subs.extend(_flatten(child))
+            elif child.type == "paragraph":
+                subs.append(plain(child))
+        if text or subs:
+            points.append({"text": text or subs.pop(0), "sub": subs} if subs else text)
+    return points
+
+
+def _flatten(node: SyntaxTreeNode) -> list[str]:
+    texts = []
+    for item in node.children:
+        for child in item.children:
+            if child.type == "paragraph":
+                texts.append(plain(child))
+            elif child.type in ("bullet_list", "ordered_list"):
+                texts.extend(f"– {text}" for text in _flatten(child))
+    return texts
+
+
+def _table(node: SyntaxTreeNode) -> tuple[list[str], list[list[str]]]:
+    header, rows = [], []
+    for section in node.children:
+        for row in section.children:
+            cells = [plain(cell) for cell in row.children]
+            if section.type == "thead":
+                header = cells
+            else:
+                rows.append(cells)
+    return header, rows
+
+
+_HARVEY = {"○": 0, "◔": 1, "◑": 2, "◕": 3, "●": 4}
+_RAG = {"[r]": "red", "[a]": "amber", "[g]": "green", "🔴": "red", "🟡": "amber", "🟠": "amber",
+        "🟢": "green"}
+
+
+def _cell(text: str):
+    """Table cell text: Harvey balls (○◔◑◕● or (0)..(4)) and RAG marks ([R]/[A]/[G], 🔴🟡🟢)."""
+    stripped = text.strip()
+    if stripped in _HARVEY:
+        return {"harvey": _HARVEY[stripped]}
+    match = re.fullmatch(r"\(([0-4])\)", stripped)
+    if match:
+        return {"harvey": int(match.group(1))}
+    for mark, status in _RAG.items():
+        if stripped.lower().startswith(mark):
+            return {"rag": status, "text": stripped[len(mark):].strip()}
+    return text
+
+
+def _quote(node: SyntaxTreeNode) -> tuple[str, str]:
+    lines = []
+    for child in node.children:
+        lines.extend(plain(child).split("\n"))
+    text = " ".join(line.strip() for line in lines if line.strip())
+    match = re.search(r"\s*(?:—|―|--|– )\s*([^—―]+)$", text)
+    if match:
+        return text[: match.start()].strip().strip("「」\"“”"), match.group(1).strip()
+    return text.strip("「」\"“”"), ""
+
+
+def _div_text(node: SyntaxTreeNode) -> str:
+    parts = []
+    for child in node.children:
+        if child.type in ("bullet_list", "ordered_list"):
+            parts.extend(f"- {p if isinstance(p, str) else p['text']}"
+                         for p in _list_points(child))
+        else:
+            parts.append(plain(child) if child.type != "fence" else child.content.strip())
+    return "\n".join(part for part in parts if part)
+
+
+def _column(node: SyntaxTreeNode) -> dict:
+    heading, points = "", []
+    for child in node.children:
+        if child.type == "heading" or (child.type == "paragraph" and only_strong(child)
+                                       and not heading and not points):
+            heading = plain(child)
+        elif child.type in ("bullet_list", "ordered_list"):
+            points.extend(_list_points(child))
+        elif child.type == "paragraph":
+            points.append(plain(child))
+    column = {"points": points}
+    if heading:
+        column["heading"] = heading
+    return column
