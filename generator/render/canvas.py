@@ -37,11 +37,16 @@ _ACCENT_SLOTS = [MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_2, MSO_THEME_C
 
 
 class Overflow(FitError):
-    """Text that does not fit its box at the minimum size; `field` names it."""
+    """Text that does not fit its box at the minimum size; `field` names it.
 
-    def __init__(self, message: str, field: str):
+    `fits` is how many items (rows, points) would fit, when the builder knows:
+    the continuation then splits there instead of in halves.
+    """
+
+    def __init__(self, message: str, field: str, fits: int | None = None):
         super().__init__(message, [(field, message)])
         self.field = field
+        self.fits = fits
 
 
 def bullets(points, *, sub_scale: float = 0.9, gap_em: float = 0.45) -> list[Paragraph]:
@@ -149,10 +154,16 @@ class Canvas:
         text_frame.margin_left = text_frame.margin_right = inset[0]
         text_frame.margin_top = text_frame.margin_bottom = inset[1]
         xml.set_anchor(text_frame, anchor)
+        self.write_paragraphs(text_frame, paragraphs, result.size_pt, color=color, align=align,
+                              heading=heading)
+
+    def write_paragraphs(self, text_frame, paragraphs: list[Paragraph], size_pt: float, *,
+                         color: str, align: str | None = "l", heading: bool = False) -> None:
+        """Replace `text_frame`'s text with `paragraphs` at `size_pt` (no frame settings)."""
         text_frame.clear()
         for index, para in enumerate(paragraphs):
             paragraph = text_frame.paragraphs[0] if index == 0 else text_frame.add_paragraph()
-            self._write_paragraph(paragraph, para, result.size_pt, color, align, heading)
+            self._write_paragraph(paragraph, para, size_pt, color, align, heading)
 
     def _write_paragraph(self, paragraph, para: Paragraph, size_pt: float, color: str,
                          align: str | None, heading: bool) -> None:
@@ -171,10 +182,14 @@ class Canvas:
         for line_index, line in enumerate(para.text.split("\n")):
             if line_index:
                 paragraph.add_line_break()
+            if not line:
+                continue
             run = paragraph.add_run()
             run.text = line
             self.style_run(run, size=size_pt * para.size_scale, bold=para.bold, color=color,
                            heading=heading)
+        # an empty paragraph (or a line break) is as tall as its end mark: give it our size
+        xml.set_end_paragraph_size(paragraph, size_pt * para.size_scale)
 
     def style_run(self, run, *, size: float, bold: bool, color: str, heading: bool = False):
         """Size, weight, colour and both typefaces on one run."""

@@ -90,7 +90,7 @@ def _render_with_continuations(state: DeckState, index: int, slide_spec) -> None
             _draw(state, slide, index, piece, continued=pieces > 0)
         except Overflow as overflow:
             xml.delete_slide(state.prs, slide)
-            halves = kind.split(piece) if kind.split else None
+            halves = kind.split(piece, overflow) if kind.split else None
             if halves is None or pieces >= MAX_CONTINUATIONS:
                 raise FitError(str(overflow), overflow.problems) from None
             pending[:0] = list(halves)

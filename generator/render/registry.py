@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 Builder = Callable[[Any, Any], None]
-Splitter = Callable[[Any], "tuple[Any, Any] | None"]
+Splitter = Callable[[Any, Any], "tuple[Any, Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -14,8 +14,9 @@ class Kind:
     """A slide kind's builder.
 
     `furniture`: the deck draws tracker, action title, source and page number
-    around the builder's body; `split` halves a slide's content when it does
-    not fit, for a continuation slide (None: the kind cannot continue).
+    around the builder's body; `split(slide, overflow)` cuts a slide's content
+    in two when it does not fit, for a continuation slide (None: the kind
+    cannot continue).
     """
 
     name: str
@@ -37,11 +38,11 @@ def register(name: str, *, furniture: bool = True, split: Splitter | None = None
     return decorate
 
 
-def split_list(slide, field: str, minimum: int = 1):
-    """Split `slide.<field>` in two halves (a copy each); None when it has too few items."""
+def split_list(slide, field: str, fits: int | None = None, minimum: int = 1):
+    """Split `slide.<field>` after `fits` items (or in halves); None when it cannot split."""
     items = getattr(slide, field)
     if len(items) <= minimum:
         return None
-    half = (len(items) + 1) // 2
-    return (slide.model_copy(update={field: items[:half]}),
-            slide.model_copy(update={field: items[half:]}))
+    cut = fits if fits and 0 < fits < len(items) else (len(items) + 1) // 2
+    return (slide.model_copy(update={field: items[:cut]}),
+            slide.model_copy(update={field: items[cut:]}))

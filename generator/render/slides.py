@@ -133,7 +133,7 @@ def _summary_paragraphs(points) -> list[Paragraph]:
     return paragraphs
 
 
-@register("executive_summary", split=lambda s: split_list(s, "points"))
+@register("executive_summary", split=lambda s, overflow: split_list(s, "points", overflow.fits))
 def build_executive_summary(ctx: SlideContext, slide) -> None:
     """Key messages in bold, each with its supporting sub-points."""
     sizes = ctx.design.type
@@ -144,8 +144,8 @@ def build_executive_summary(ctx: SlideContext, slide) -> None:
 MAX_BULLETS = 6
 
 
-def _split_message(slide):
-    return split_list(slide, "points")
+def _split_message(slide, overflow):
+    return split_list(slide, "points", overflow.fits)
 
 
 @register("message", split=_split_message)
@@ -153,7 +153,8 @@ def build_message(ctx: SlideContext, slide) -> None:
     """Supporting points (at most six per slide), with a picture or a callout if given."""
     design, canvas = ctx.design, ctx.canvas
     if len(slide.points) > MAX_BULLETS:
-        raise _overflow(ctx, "points", f"{len(slide.points)} points; six fit on one slide")
+        raise _overflow(ctx, "points", f"{len(slide.points)} points; six fit on one slide",
+                        fits=_balanced(len(slide.points)))
     body = ctx.body
     if slide.callout:
         callout_height = int(Inches(0.85))
@@ -172,10 +173,16 @@ def build_message(ctx: SlideContext, slide) -> None:
                     min_size=design.type.body_min, name="Body")
 
 
-def _overflow(ctx: SlideContext, field: str, reason: str):
+def _overflow(ctx: SlideContext, field: str, reason: str, fits: int | None = None):
     from .canvas import Overflow
 
-    return Overflow(f"{ctx.canvas.place}: {field}: {reason}", field)
+    return Overflow(f"{ctx.canvas.place}: {field}: {reason}", field, fits)
+
+
+def _balanced(count: int) -> int:
+    """Points on the first slide when `count` need several: even slides of at most six."""
+    slides = -(-count // MAX_BULLETS)
+    return -(-count // slides)
 
 
 def _image_path(ctx: SlideContext, raw: str):

@@ -210,3 +210,188 @@ def drop_shape_style(shape) -> None:
 
 def clone_element(element):
     return copy.deepcopy(element)
+
+
+# -- charts ---------------------------------------------------------------------------------
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def _c(tag: str) -> str:
+    return f"{{{C_NS}}}{tag}"
+
+
+def set_chart_text(chart, *, latin: str, ea: str, size: float, color: str, lang: str) -> None:
+    """Chart-wide text properties: size, colour, and both Latin and East Asian typefaces."""
+    chart.font.size = int(size * 12700)
+    chart.font.name = latin
+    def_rpr = chart._chartSpace.find(f"{_c('txPr')}/{{{A_NS}}}p/{{{A_NS}}}pPr/{{{A_NS}}}defRPr")
+    if def_rpr is None:
+        return
+    def_rpr.set("lang", lang)
+    for old in def_rpr.findall(f"{{{A_NS}}}solidFill"):
+        def_rpr.remove(old)
+    fill = etree.Element(f"{{{A_NS}}}solidFill")
+    etree.SubElement(fill, f"{{{A_NS}}}srgbClr").set("val", color)
+    def_rpr.insert(0, fill)
+    ea_element = def_rpr.find(f"{{{A_NS}}}ea")
+    if ea_element is None:
+        ea_element = etree.SubElement(def_rpr, f"{{{A_NS}}}ea")
+    ea_element.set("typeface", ea)
+    _order_rpr_children(def_rpr)
+
+
+def set_tick_label_skip(axis, every: int) -> None:
+    """Show every n-th category label (and tick) so that long series stay readable."""
+    element = axis._element
+    for tag in ("tickLblSkip", "tickMarkSkip"):
+        old = element.find(_c(tag))
+        if old is not None:
+            element.remove(old)
+    # schema order: ... lblOffset, tickLblSkip, tickMarkSkip, noMultiLvlLbl
+    anchor = element.find(_c("noMultiLvlLbl"))
+    for tag in ("tickLblSkip", "tickMarkSkip"):
+        new = etree.Element(_c(tag))
+        new.set("val", str(int(every)))
+        if anchor is not None:
+            anchor.addprevious(new)
+        else:
+            element.append(new)
+
+
+def set_doughnut_hole(chart, percent: int) -> None:
+    hole = chart._chartSpace.find(f".//{_c('doughnutChart')}/{_c('holeSize')}")
+    if hole is not None:
+        hole.set("val", str(int(percent)))
+
+
+def set_bubble_scale(chart, percent: int) -> None:
+    scale = chart._chartSpace.find(f".//{_c('bubbleChart')}/{_c('bubbleScale')}")
+    if scale is not None:
+        scale.set("val", str(int(percent)))
+
+
+def set_fill_alpha(fill, percent: int) -> None:
+    """Make a solid fill partly transparent (overlapping bubbles stay visible)."""
+    color = fill._fill._solidFill if hasattr(fill._fill, "_solidFill") else None
+    solid = fill._xPr.find(f"{{{A_NS}}}solidFill")
+    if solid is None or len(solid) == 0:
+        return
+    target = solid[0]
+    for old in target.findall(f"{{{A_NS}}}alpha"):
+        target.remove(old)
+    etree.SubElement(target, f"{{{A_NS}}}alpha").set("val", str(int(percent * 1000)))
+    del color
+
+
+def set_label_separator(data_labels, separator: str) -> None:
+    """What goes between a label's category name and value (PowerPoint's default is '; ')."""
+    d_lbls = data_labels._element
+    old = d_lbls.find(_c("separator"))
+    if old is not None:
+        d_lbls.remove(old)
+    element = etree.Element(_c("separator"))
+    element.text = separator
+    # schema order: ... showBubbleSize, separator, showLeaderLines
+    anchor = d_lbls.find(_c("showLeaderLines"))
+    if anchor is not None:
+        anchor.addprevious(element)
+    else:
+        d_lbls.append(element)
+
+
+def set_line_arrow(connector, end: str = "tail") -> None:
+    """An arrowhead at the end of a line (axes of a 2x2)."""
+    ln = connector.line._get_or_add_ln()
+    for old in ln.findall(f"{{{A_NS}}}{end}End"):
+        ln.remove(old)
+    arrow = etree.SubElement(ln, f"{{{A_NS}}}{end}End")
+    arrow.set("type", "triangle")
+    arrow.set("w", "med")
+    arrow.set("len", "med")
+
+
+def set_log_scale(axis, base: int) -> None:
+    scaling = axis._element.find(_c("scaling"))
+    old = scaling.find(_c("logBase"))
+    if old is not None:
+        scaling.remove(old)
+    log = etree.Element(_c("logBase"))
+    log.set("val", str(base))
+    scaling.insert(0, log)  # logBase comes first inside c:scaling
+
+
+def set_crosses_at(axis, value: float) -> None:
+    """Where the OTHER axis crosses this one's perpendicular: c:crossesAt on this axis.
+
+    In a chart, each axis element says where it crosses the other axis, in
+    the other axis's units.
+    """
+    element = axis._element
+    for tag in ("crosses", "crossesAt"):
+        old = element.find(_c(tag))
+        if old is not None:
+            element.remove(old)
+    crosses = etree.Element(_c("crossesAt"))
+    crosses.set("val", repr(float(value)))
+    anchor = element.find(_c("crossAx"))
+    anchor.addnext(crosses)
+
+
+def set_plot_manual_layout(chart, x: float, y: float, w: float, h: float) -> None:
+    """Fix the plot area's inner rectangle as fractions of the chart frame."""
+    plot_area = chart._chartSpace.find(f".//{_c('plotArea')}")
+    old = plot_area.find(_c("layout"))
+    if old is not None:
+        plot_area.remove(old)
+    layout = etree.Element(_c("layout"))
+    manual = etree.SubElement(layout, _c("manualLayout"))
+    for tag, value in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge"),
+                       ("x", x), ("y", y), ("w", w), ("h", h)):
+        etree.SubElement(manual, _c(tag)).set("val", str(value))
+    plot_area.insert(0, layout)
+
+
+# -- tables and accessibility ---------------------------------------------------------------
+NO_GRID_TABLE_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid"
+
+
+def set_plain_table_style(table) -> None:
+    """No built-in style: our fills and hairlines are the only decoration."""
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.set("firstRow", "1")
+    tbl_pr.set("bandRow", "0")
+    style = tbl_pr.find(f"{{{A_NS}}}tableStyleId")
+    if style is None:
+        style = etree.SubElement(tbl_pr, f"{{{A_NS}}}tableStyleId")
+    style.text = NO_GRID_TABLE_STYLE
+
+
+def set_cell_bottom_border(cell, color: str, width: int) -> None:
+    """A hairline under a cell (a:lnB), placed before the cell fill as the schema wants."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(f"{{{A_NS}}}lnB"):
+        tc_pr.remove(old)
+    line = etree.Element(f"{{{A_NS}}}lnB")
+    line.set("w", str(int(width)))
+    line.set("cmpd", "sng")
+    fill = etree.SubElement(line, f"{{{A_NS}}}solidFill")
+    etree.SubElement(fill, f"{{{A_NS}}}srgbClr").set("val", color)
+    after = {f"{{{A_NS}}}{tag}" for tag in ("lnL", "lnR", "lnT")}
+    index = sum(1 for child in tc_pr if child.tag in after)
+    tc_pr.insert(index, line)
+
+
+def set_description(shape, text: str) -> None:
+    """Alt text (cNvPr descr) for screen readers and the accessibility checker."""
+    c_nv_pr = shape._element.find(".//{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr")
+    if c_nv_pr is not None:
+        c_nv_pr.set("descr", text)
+
+
+def set_end_paragraph_size(paragraph, size_pt: float) -> None:
+    """The end-of-paragraph mark's size (renderers size empty lines by it; default 18 pt)."""
+    p = paragraph._p
+    end = p.find(qn("a:endParaRPr"))
+    if end is None:
+        end = etree.SubElement(p, qn("a:endParaRPr"))
+    end.set("sz", str(int(round(size_pt * 2) / 2 * 100)))
