@@ -86,8 +86,8 @@ class Palette:
     lt2: str = "EEF1F4"
     accent1: str = "16324F"  # deep navy: primary series, section backgrounds
     accent2: str = "2F7F6F"  # teal green
-    accent3: str = "6C8EBF"  # steel blue
-    accent4: str = "B08A3E"  # ochre
+    accent3: str = "4A6FA5"  # steel blue
+    accent4: str = "C29A48"  # ochre
     accent5: str = "8A9AA9"  # slate grey
     accent6: str = "A4473C"  # brick
     hlink: str = "1F5F99"
