@@ -54,7 +54,8 @@ def _yaml(body: str, line: int) -> Any:
     try:
         return yaml.safe_load(body)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # the context mark is where the broken construct starts (an unclosed bracket)
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = line + 1 + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise OutlineError(f"invalid YAML: {problem}", where) from None
@@ -155,6 +156,8 @@ def _chart_from_csv(options: dict[str, str], body: str, line: int) -> dict:
     if kind in ("scatter", "bubble"):
         return {"type": kind, "points": _xy_points(rows)}
     (header_line, header), data = rows[0], rows[1:]
+    if not data:
+        raise OutlineError("the chart has no data rows below its header", header_line)
     if len(header) < 2:
         raise OutlineError("the CSV header needs a category column and at least one series",
                            header_line)
@@ -342,10 +345,11 @@ def _process(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
         text = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", raw).strip()
         if not text:
             continue
-        parts = _split_line(text)
-        if len(parts) == 1:
-            title, _, detail = text.partition(":")
-            parts = [title.strip()] + ([detail.strip()] if detail.strip() else [])
+        title, colon, rest = text.partition(":")
+        if colon and "|" not in title:  # "Title: detail | detail"
+            parts = [title.strip()] + _split_line(rest)
+        else:  # "Title | detail | detail"
+            parts = _split_line(text)
         if not parts[0]:
             raise OutlineError("a process step needs a title", line + 1 + offset)
         steps.append({"title": parts[0], "detail": [p for p in parts[1:] if p]})
