@@ -194,6 +194,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = _path("STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve from the apps' static folders too, so a run without collectstatic still works.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -219,6 +222,13 @@ USD_JPY_RATE = _positive("USD_JPY_RATE", 150.0)
 API_COST_WARNING_JPY = _positive("API_COST_WARNING_JPY", 3000.0)
 API_COST_LIMIT_JPY = _positive("API_COST_LIMIT_JPY", 5000.0)
 LLM_CACHE_TTL = env.int("LLM_CACHE_TTL", default=7 * 24 * 3600)
+OPENAI_MAX_OUTPUT_TOKENS = env.int("OPENAI_MAX_OUTPUT_TOKENS", default=12000)
+# USD per 1M tokens (input, cached input, output) for models missing from the price table.
+OPENAI_DEFAULT_PRICE = (
+    _positive("OPENAI_PRICE_INPUT", 2.50),
+    _positive("OPENAI_PRICE_INPUT", 2.50) / 2,
+    _positive("OPENAI_PRICE_OUTPUT", 10.00),
+)
 
 # -- logging: app.log and app_error.log, rotated at 100 MB ----------------------
 # ConcurrentRotatingFileHandler locks around rotation, so web and qcluster

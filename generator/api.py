@@ -215,3 +215,14 @@ def validate_outline(request):
     kinds = [slide.kind for slide in spec.slides]
     return JsonResponse({"ok": True, "slides": len(kinds), "kinds": kinds, "title": spec.title},
                         json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET"])
+def cache_stats(request):
+    """LLM cache statistics (hit rate, entries, size): an operations endpoint like /api/health.
+
+    Open like the health endpoint, since the monitor polls it; it holds counts only.
+    """
+    from . import llm_cache
+
+    return JsonResponse(llm_cache.stats())

@@ -7,7 +7,7 @@ Views and API endpoints call these; the work itself runs in tasks
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from .models import DesignAsset, GeneratedPresentation
 from .spec import DeckSpec
@@ -70,6 +70,5 @@ def queue_brief(*, owner, brief: str, asset: DesignAsset | None = None,
 def versions(row: GeneratedPresentation) -> QuerySet[GeneratedPresentation]:
     """Every version of the deck `row` belongs to, oldest first."""
     root = row.parent or row
-    return GeneratedPresentation.objects.filter(pk=root.pk).union(
-        GeneratedPresentation.objects.filter(parent=root)
-    ).order_by("version")
+    return GeneratedPresentation.objects.filter(Q(pk=root.pk) | Q(parent=root)).order_by(
+        "version")

@@ -185,3 +185,50 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class BudgetReservation(models.Model):
+    """An OpenAI call's estimated cost, held against the monthly budget until it settles.
+
+    Reserving under a lock and settling after the call keeps concurrent workers
+    from overshooting the hard limit by more than one call.
+    """
+
+    model = models.CharField(max_length=100)
+    amount_jpy = models.DecimalField(max_digits=12, decimal_places=4)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "budget_reservations"
+
+
+class BudgetLock(models.Model):
+    """A single row locked (SELECT ... FOR UPDATE) while reserving on PostgreSQL."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        db_table = "budget_lock"
+
+
+class LlmCacheEntry(models.Model):
+    """Index of the LLM responses held in Django's cache (for stats and expiry)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    model = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "llm_cache_entries"
+
+
+class LlmCacheCounter(models.Model):
+    """Persistent hit/miss counters, shared by every process."""
+
+    name = models.CharField(max_length=20, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "llm_cache_counters"

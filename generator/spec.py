@@ -108,7 +108,7 @@ class _ContentSlide(_Slide):
 
 # -- structural slides ----------------------------------------------------------
 class CoverSlide(_Slide):
-    kind: Literal["cover"] = "cover"
+    kind: Literal["cover"]
     title: Title
     subtitle: Text = ""
     author: ShortText = ""
@@ -116,7 +116,7 @@ class CoverSlide(_Slide):
 
 
 class AgendaSlide(_ContentSlide):
-    kind: Literal["agenda"] = "agenda"
+    kind: Literal["agenda"]
     items: list[ShortText] = Field(min_length=1, max_length=12)
     current: int | None = Field(default=None, ge=1, description="1-based item to highlight")
 
@@ -128,7 +128,7 @@ class AgendaSlide(_ContentSlide):
 
 
 class SectionSlide(_Slide):
-    kind: Literal["section"] = "section"
+    kind: Literal["section"]
     title: Title
     number: ShortText = ""
     subtitle: Text = ""
@@ -137,14 +137,14 @@ class SectionSlide(_Slide):
 class AppendixSlide(_Slide):
     """Starts the appendix: later slides carry an appendix tracker unless they set one."""
 
-    kind: Literal["appendix"] = "appendix"
+    kind: Literal["appendix"]
     title: Title = "Appendix"
     subtitle: Text = ""
 
 
 # -- text slides ------------------------------------------------------------------
 class ExecutiveSummarySlide(_ContentSlide):
-    kind: Literal["executive_summary"] = "executive_summary"
+    kind: Literal["executive_summary"]
     points: list[PointItem] = Field(min_length=1, max_length=8)
 
 
@@ -158,7 +158,7 @@ class ImageRef(_Model):
 class MessageSlide(_ContentSlide):
     """One message with supporting points (and optionally a picture or a callout)."""
 
-    kind: Literal["message"] = "message"
+    kind: Literal["message"]
     points: list[PointItem] = Field(default_factory=list, max_length=60)
     image: ImageRef | None = None
     callout: Text = ""
@@ -170,13 +170,13 @@ class Column(_Model):
 
 
 class TwoColumnSlide(_ContentSlide):
-    kind: Literal["two_column"] = "two_column"
+    kind: Literal["two_column"]
     left: Column
     right: Column
 
 
 class QuoteSlide(_ContentSlide):
-    kind: Literal["quote"] = "quote"
+    kind: Literal["quote"]
     quote: _text(600, 1)
     attribution: ShortText = ""
 
@@ -190,7 +190,7 @@ class Metric(_Model):
 
 
 class KpiSlide(_ContentSlide):
-    kind: Literal["kpi"] = "kpi"
+    kind: Literal["kpi"]
     metrics: list[Metric] = Field(min_length=1, max_length=6)
 
 
@@ -201,7 +201,7 @@ class Action(_Model):
 
 
 class NextStepsSlide(_ContentSlide):
-    kind: Literal["next_steps"] = "next_steps"
+    kind: Literal["next_steps"]
     actions: list[Action] = Field(min_length=1, max_length=40)
 
 
@@ -325,7 +325,7 @@ def _check_waterfall(chart: ChartSpec) -> None:
 class ChartSlide(_ContentSlide):
     """A native chart, optionally with commentary points beside it."""
 
-    kind: Literal["chart"] = "chart"
+    kind: Literal["chart"]
     chart: ChartSpec
     points: list[PointItem] = Field(default_factory=list, max_length=5)
 
@@ -351,7 +351,7 @@ class MatrixItem(_Model):
 class MatrixSlide(_ContentSlide):
     """A 2x2: quadrants in reading order (top-left, top-right, bottom-left, bottom-right)."""
 
-    kind: Literal["matrix"] = "matrix"
+    kind: Literal["matrix"]
     x_axis: Axis
     y_axis: Axis
     quadrants: list[Quadrant] = Field(min_length=4, max_length=4)
@@ -369,7 +369,7 @@ class GrowthShareItem(_Model):
 class GrowthShareSlide(_ContentSlide):
     """The growth-share (BCG) matrix: growth vs relative share, bubble = revenue."""
 
-    kind: Literal["growth_share"] = "growth_share"
+    kind: Literal["growth_share"]
     items: list[GrowthShareItem] = Field(min_length=1, max_length=25)
     growth_threshold: float = 10.0
     share_threshold: float = Field(default=1.0, gt=0)
@@ -413,7 +413,7 @@ CellItem = Annotated[Cell, BeforeValidator(_cell_from_scalar)]
 
 
 class TableSlide(_ContentSlide):
-    kind: Literal["table"] = "table"
+    kind: Literal["table"]
     columns: list[ShortText] = Field(min_length=1, max_length=10)
     rows: list[list[CellItem]] = Field(min_length=1, max_length=300)
     first_column_bold: bool = True
@@ -448,7 +448,7 @@ class Lane(_Model):
 class TimelineSlide(_ContentSlide):
     """Milestones on a line, or a roadmap of lanes across periods (give one of the two)."""
 
-    kind: Literal["timeline"] = "timeline"
+    kind: Literal["timeline"]
     milestones: list[Milestone] = Field(default_factory=list, max_length=10)
     periods: list[ShortText] = Field(default_factory=list, max_length=16)
     lanes: list[Lane] = Field(default_factory=list, max_length=8)
@@ -483,7 +483,7 @@ class Step(_Model):
 
 
 class ProcessSlide(_ContentSlide):
-    kind: Literal["process"] = "process"
+    kind: Literal["process"]
     steps: list[Step] = Field(min_length=2, max_length=7)
 
 
@@ -503,7 +503,7 @@ def _tree_leaves(node: TreeNode) -> int:
 class IssueTreeSlide(_ContentSlide):
     """A logic tree drawn left to right; at most 4 levels and 16 leaves."""
 
-    kind: Literal["issue_tree"] = "issue_tree"
+    kind: Literal["issue_tree"]
     root: TreeNode
 
     @model_validator(mode="after")

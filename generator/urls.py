@@ -29,4 +29,5 @@ urlpatterns = [
     path("api/presentations/<int:pk>", api.presentation, name="generator-api-presentation"),
     path("api/presentations/<int:pk>/download", api.download, name="generator-api-download"),
     path("api/outline/validate", api.validate_outline, name="generator-api-validate"),
+    path("api/cache/stats", api.cache_stats, name="generator-cache-stats"),
 ]

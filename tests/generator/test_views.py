@@ -97,6 +97,7 @@ def test_detail_shows_lint_and_download(client, alice, tmp_path, settings):
     assert "lint-summary" in page and f"/decks/{row.pk}/download/" in page
     download = client.get(f"/decks/{row.pk}/download/")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content)[:2] == b"PK"
 
 
 def test_other_users_get_404_everywhere(client, alice, bob, tmp_path, settings):
@@ -111,7 +112,9 @@ def test_other_users_get_404_everywhere(client, alice, bob, tmp_path, settings):
 def test_staff_may_download_any_deck_but_not_browse_it(client, alice, staff, tmp_path, settings):
     row = _done_deck(alice, tmp_path, settings)
     client.force_login(staff)
-    assert client.get(f"/decks/{row.pk}/download/").status_code == 200
+    download = client.get(f"/decks/{row.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # consuming it closes the file
     assert client.get(f"/decks/{row.pk}/").status_code == 404
 
 

@@ -1,0 +1,227 @@
+"""Brief -> storyline -> DeckSpec, the way a consulting team drafts a deck.
+
+1. The storyline ("ghost deck"): situation, complication, resolution and one
+   action title per slide with its kind — one call.  The user may edit it.
+2. The fill: the whole DeckSpec from the storyline and the brief — one call,
+   asked for as structured output against the DeckSpec JSON Schema.
+3. A repair round if the answer does not validate (or does not fit the
+   slides): the errors go back once; then a clear failure.
+At most three calls per deck, against the one-call-per-slide pattern.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import llm
+from .errors import DraftingError, SpecError
+from .spec import SLIDE_KINDS, DeckSpec, json_schema, load_spec
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_UNSUPPORTED = {"default", "minLength", "maxLength", "minItems", "maxItems", "minimum",
+                "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "format",
+                "discriminator", "$id", "uniqueItems", "examples", "title"}
+
+
+class StorylineSlide(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[SLIDE_KINDS]  # type: ignore[valid-type]
+    title: str = Field(min_length=1, max_length=300)
+    content: str = Field(default="", max_length=2000,
+                         description="what the slide shows: the data, points or diagram")
+
+
+class Storyline(BaseModel):
+    """The ghost deck: the argument before the slides are filled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    subtitle: str = ""
+    language: Literal["ja", "en"]
+    situation: str = ""
+    complication: str = ""
+    resolution: str = ""
+    slides: list[StorylineSlide] = Field(min_length=1, max_length=60)
+
+
+# -- the brief ---------------------------------------------------------------------------------
+def brief_language(brief: str) -> str:
+    """'ja' when the brief asks for it or is written in Japanese, else 'en'."""
+    match = re.search(r"^\s*(?:language|言語)\s*[:：]\s*(ja|en|日本語|english)", brief, re.I | re.M)
+    if match:
+        return "ja" if match.group(1).lower() in ("ja", "日本語") else "en"
+    return "ja" if len(_CJK.findall(brief)) >= 5 else "en"
+
+
+def brief_length(brief: str, default: int = 12) -> int:
+    match = re.search(r"(\d{1,2})\s*(?:slides|枚|ページ)", brief, re.I)
+    return min(max(int(match.group(1)), 3), 40) if match else default
+
+
+# -- schemas for structured outputs --------------------------------------------------------
+def strict_schema(schema: dict) -> dict:
+    """A pydantic JSON Schema made acceptable to strict structured outputs.
+
+    Every property becomes required (optional ones nullable), objects close
+    with additionalProperties false, oneOf becomes anyOf, const becomes a
+    one-value enum, and keywords strict mode rejects are dropped (pydantic
+    validation still enforces them afterwards).
+    """
+    return _strict(copy.deepcopy(schema))
+
+
+def _strict(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return {"$ref": node["$ref"]}
+    node = {k: v for k, v in node.items() if k not in _UNSUPPORTED}
+    if "oneOf" in node:
+        node["anyOf"] = node.pop("oneOf")
+    if "const" in node:
+        node["enum"] = [node.pop("const")]
+    for key in ("$defs", "properties"):
+        if key in node:
+            node[key] = {name: _strict(value) for name, value in node[key].items()}
+    for key in ("items", "anyOf", "additionalProperties"):
+        if key in node and not isinstance(node[key], bool):
+            node[key] = _strict(node[key])
+    if node.get("type") == "object" or "properties" in node:
+        required = set(node.get("required", []))
+        for name, value in node.get("properties", {}).items():
+            if name not in required:
+                node["properties"][name] = {"anyOf": [value, {"type": "null"}]}
+        node["required"] = list(node.get("properties", {}))
+        node["additionalProperties"] = False
+    return node
+
+
+def strip_nulls(value: Any) -> Any:
+    """Drop null-valued keys (nullable stand-ins for 'use the default'); keep nulls in lists."""
+    if isinstance(value, dict):
+        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_nulls(v) for v in value]
+    return value
+
+
+# -- prompts -------------------------------------------------------------------------------
+_KIND_GUIDE = """Slide kinds and when to use them:
+- cover: first slide. agenda: the sections. section: a divider between sections.
+- executive_summary: the whole answer in 3-5 bold points, right after the cover.
+- message: one message with 2-5 supporting points (the default).
+- two_column: a comparison of two options. table: criteria x options (Harvey balls 0-4, RAG).
+- chart: numbers over time or by segment (column, bar, stacked, stacked100, line, pie,
+  doughnut, waterfall for bridges, scatter/bubble for relationships).
+- matrix: a 2x2 prioritisation. growth_share: the BCG growth-share matrix of a portfolio.
+- timeline: milestones or a roadmap. process: 2-7 sequential steps. issue_tree: a logic tree.
+- kpi: 1-6 headline numbers. quote: a customer or expert voice. next_steps: action/owner/due.
+- appendix: starts the back-up section."""
+
+_STORYLINE_SYSTEM = """You are a partner at a leading strategy consulting firm. Draft the
+storyline ("ghost deck") of a presentation before anyone makes slides.
+Rules: situation, complication, resolution; the pyramid principle (answer first); one message
+per slide; every title is an action title - a full sentence stating the so-what, at most about
+{title_chars} characters; titles read top to bottom tell the whole story; use the brief's facts
+and label any assumption as such. Start with a cover and an executive summary, end with next
+steps. Aim for {length} slides.
+{kinds}
+Write everything in {language}."""
+
+_FILL_SYSTEM = """You are a senior consultant turning an agreed storyline into finished slides.
+Fill every slide of the storyline into the deck schema: keep its order, kinds and action titles
+(tighten a title only if it is too long), and give each slide its full content: supporting
+points (at most six, short), chart data whose categories and series values line up, table
+rows with as many cells as columns, a source line for every chart and table (the brief's
+sources, or "Team analysis" / "当社分析"), and one or two sentences of speaker notes.
+Use only numbers from the brief, or clearly label estimates. Write everything in {language}."""
+
+_REPAIR = """The JSON you returned does not fit the deck schema or the slides. Problems:
+{problems}
+Return the complete, corrected JSON object (all slides), changing only what these problems
+require."""
+
+
+def _language_name(code: str) -> str:
+    return "Japanese" if code == "ja" else "English"
+
+
+def storyline_messages(brief: str) -> list[dict]:
+    lang = brief_language(brief)
+    system = _STORYLINE_SYSTEM.format(length=brief_length(brief), kinds=_KIND_GUIDE,
+                                      language=_language_name(lang),
+                                      title_chars=45 if lang == "ja" else 90)
+    return [{"role": "system", "content": system}, {"role": "user", "content": brief}]
+
+
+def fill_messages(storyline: Storyline, brief: str) -> list[dict]:
+    system = _FILL_SYSTEM.format(language=_language_name(storyline.language))
+    user = (f"Brief:\n{brief}\n\nStoryline:\n"
+            f"{json.dumps(storyline.model_dump(mode='json'), ensure_ascii=False, indent=1)}")
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+# -- the calls -----------------------------------------------------------------------------------
+def draft_storyline(brief: str, *, presentation=None, user=None) -> Storyline:
+    """One call: the storyline for `brief` (in the brief's language)."""
+    schema = strict_schema(Storyline.model_json_schema())
+    reply = llm.call_json(storyline_messages(brief), name="storyline", schema=schema,
+                          purpose="storyline", presentation=presentation, user=user,
+                          max_tokens=4000)
+    try:
+        storyline = Storyline.model_validate(strip_nulls(reply.data))
+    except ValidationError as exc:
+        raise DraftingError(f"the storyline from the LLM is not valid: {exc.errors()[:3]}") from None
+    return storyline
+
+
+def _check(data: dict, language: str) -> DeckSpec:
+    """Validate and test-fit a drafted deck (raises SpecError with places)."""
+    data = strip_nulls(data)
+    data.setdefault("language", language)
+    spec = load_spec(data)
+    from .render import render
+
+    render(spec)  # text that cannot fit raises FitError (a SpecError) naming the place
+    return spec
+
+
+def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
+                   user=None) -> DeckSpec:
+    """One call (plus at most one repair): the full DeckSpec for an agreed storyline."""
+    schema = strict_schema(json_schema())
+    messages = fill_messages(storyline, brief)
+    reply = llm.call_json(messages, name="deck", schema=schema, purpose="fill",
+                          presentation=presentation, user=user)
+    try:
+        return _check(reply.data, storyline.language)
+    except SpecError as exc:
+        problems = "\n".join(f"- {place}: {message}" for place, message in exc.problems[:30])
+    repair = messages + [{"role": "assistant", "content": reply.text},
+                         {"role": "user", "content": _REPAIR.format(problems=problems)}]
+    fixed = llm.call_json(repair, name="deck", schema=schema, purpose="repair",
+                          presentation=presentation, user=user, use_cache=False)
+    try:
+        return _check(fixed.data, storyline.language)
+    except SpecError as exc:
+        raise DraftingError(
+            "the LLM's deck still does not validate after one repair:\n"
+            + "\n".join(f"  {place}: {message}" for place, message in exc.problems[:10])
+        ) from None
+
+
+def draft_deck(*, brief: str, presentation=None, user=None) -> DeckSpec:
+    """Storyline then fill, without a review in between (the CLI and the API)."""
+    if not brief or not brief.strip():
+        raise DraftingError("the brief is empty")
+    storyline = draft_storyline(brief, presentation=presentation, user=user)
+    return fill_storyline(storyline, brief, presentation=presentation, user=user)
