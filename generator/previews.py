@@ -8,7 +8,6 @@ DATA_DIR/previews/<id>/ with generated names only.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -19,8 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 def available() -> bool:
-    """Whether LibreOffice is installed to render previews."""
-    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    """Whether LibreOffice (and pdftoppm) are installed to render previews."""
+    from .preview import available as tools_available
+
+    return tools_available()
 
 
 def folder(presentation: GeneratedPresentation) -> Path:

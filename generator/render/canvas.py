@@ -89,6 +89,25 @@ class Canvas:
         dark, light = self.design.palette.dk1, self.design.palette.lt1
         return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
 
+    def readable(self, color: str, background: str | None = None) -> str:
+        """`color`, darkened or lightened just enough to read at 4.5:1 on `background`.
+
+        Theme accents are often too light for text (Office's blue is 4.0:1 on
+        white); the hue stays, the contrast rule holds.
+        """
+        background = background or self.design.palette.background
+        if contrast_ratio(color, background) >= 4.5:
+            return color
+        target = self.text_color_on(background)
+        for step in range(1, 11):
+            share = step / 10
+            mixed = "".join(
+                f"{round(int(color[i:i + 2], 16) * (1 - share) + int(target[i:i + 2], 16) * share):02X}"
+                for i in (0, 2, 4))
+            if contrast_ratio(mixed, background) >= 4.5:
+                return mixed
+        return target
+
     def paint(self, color_format, hex_color: str) -> None:
         """Set a colour, as a theme accent reference when it is one (so themes re-colour it)."""
         accents = self.design.palette.accents
@@ -115,7 +134,8 @@ class Canvas:
             shape = self.slide.shapes.add_textbox(*box.to_json())
         if name:
             shape.name = name
-        text_color = color or (self.text_color_on(fill) if fill else self.design.palette.text)
+        text_color = (self.readable(color, fill) if color
+                      else self.text_color_on(fill) if fill else self.design.palette.text)
         self.write(shape.text_frame, paragraphs, result, color=text_color, align=align,
                    anchor=anchor, heading=heading, inset=inset)
         return shape
@@ -145,7 +165,8 @@ class Canvas:
             )
         return result
 
-    def write(self, text_frame, paragraphs: list[Paragraph], result: FitResult, *, color: str,
+    def write(self, text_frame, paragraphs: list[Paragraph], result: FitResult, *,
+              color: str | None,
               align: str | None = "l", anchor: str = "t", heading: bool = False,
               inset: tuple[int, int] = (INSET_X, INSET_Y)) -> None:
         """Write fitted `paragraphs` into `text_frame` at the size `result` found."""
@@ -158,14 +179,15 @@ class Canvas:
                               heading=heading)
 
     def write_paragraphs(self, text_frame, paragraphs: list[Paragraph], size_pt: float, *,
-                         color: str, align: str | None = "l", heading: bool = False) -> None:
+                         color: str | None, align: str | None = "l",
+                         heading: bool = False) -> None:
         """Replace `text_frame`'s text with `paragraphs` at `size_pt` (no frame settings)."""
         text_frame.clear()
         for index, para in enumerate(paragraphs):
             paragraph = text_frame.paragraphs[0] if index == 0 else text_frame.add_paragraph()
             self._write_paragraph(paragraph, para, size_pt, color, align, heading)
 
-    def _write_paragraph(self, paragraph, para: Paragraph, size_pt: float, color: str,
+    def _write_paragraph(self, paragraph, para: Paragraph, size_pt: float, color: str | None,
                          align: str | None, heading: bool) -> None:
         if align:
             paragraph.alignment = _ALIGN[align]
@@ -191,12 +213,14 @@ class Canvas:
         # an empty paragraph (or a line break) is as tall as its end mark: give it our size
         xml.set_end_paragraph_size(paragraph, size_pt * para.size_scale)
 
-    def style_run(self, run, *, size: float, bold: bool, color: str, heading: bool = False):
-        """Size, weight, colour and both typefaces on one run."""
+    def style_run(self, run, *, size: float, bold: bool, color: str | None,
+                  heading: bool = False):
+        """Size, weight, colour (None: the template's own) and both typefaces on one run."""
         fonts = self.design.fonts
         run.font.size = Pt(round(size * 2) / 2)
         run.font.bold = bold
-        self.paint(run.font.color, color)
+        if color is not None:
+            self.paint(run.font.color, color)
         xml.set_run_fonts(
             run,
             latin=fonts.latin_major if heading else fonts.latin_minor,

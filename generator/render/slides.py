@@ -20,7 +20,13 @@ _GAP = int(Inches(0.3))
 # -- structural slides ------------------------------------------------------------------
 @register("cover", furniture=False)
 def build_cover(ctx: SlideContext, slide) -> None:
-    """Title band in the dark theme colour; subtitle, author and date beneath."""
+    """Title band in the dark theme colour; subtitle, author and date beneath.
+
+    On a learned template the template's own title slide is used as designed.
+    """
+    if ctx.design.template_path is not None:
+        _cover_on_template(ctx, slide)
+        return
     design, canvas = ctx.design, ctx.canvas
     width, height = design.slide_width, design.slide_height
     margin = design.frames.title.left
@@ -39,6 +45,54 @@ def build_cover(ctx: SlideContext, slide) -> None:
         line_box = Box(margin, height - int(Inches(1.1)), width - 2 * margin, int(Inches(0.5)))
         canvas.text(line_box, byline, field="author", size=14, min_size=10,
                     color=design.palette.muted, name="Byline")
+
+
+def _placeholders(ctx: SlideContext):
+    """(title placeholder, first other text placeholder) of the slide, either may be None."""
+    title = other = None
+    for ph in ctx.slide.placeholders:
+        kind = ph.placeholder_format.type
+        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
+            title = ph
+        elif other is None and ph.has_text_frame and kind in (
+                PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT):
+            other = ph
+    return title, other
+
+
+def _fill_placeholder(ctx: SlideContext, placeholder, paragraphs, *, field: str, size: float,
+                      min_size: float, max_lines: int | None = None,
+                      heading: bool = False) -> None:
+    """Fit text into a template placeholder where the template put it, in its colours."""
+    box = Box(placeholder.left, placeholder.top, placeholder.width, placeholder.height)
+    result = ctx.canvas.fit(box, paragraphs, field=field, size=size, min_size=min_size,
+                            heading=heading, max_lines=max_lines)
+    ctx.canvas.write(placeholder.text_frame, paragraphs, result, color=None, align=None,
+                     anchor="ctr" if heading else "t", heading=heading)
+
+
+def _cover_on_template(ctx: SlideContext, slide) -> None:
+    design = ctx.design
+    title, other = _placeholders(ctx)
+    if title is not None:
+        _fill_placeholder(ctx, title, [Paragraph(slide.title, bold=True)], field="title",
+                          size=design.type.cover_title, min_size=design.type.cover_title_min,
+                          max_lines=3, heading=True)
+    lines = [text for text in (slide.subtitle, "　".join(
+        part for part in (slide.author, slide.date) if part)) if text]
+    if other is not None and lines:
+        _fill_placeholder(ctx, other, [Paragraph(text) for text in lines], field="subtitle",
+                          size=20, min_size=12)
+    elif lines:
+        frames = design.frames
+        box = Box(frames.body.left, frames.source.top - int(Inches(1.2)), frames.body.width,
+                  int(Inches(1.0)))
+        ctx.canvas.text(box, [Paragraph(text) for text in lines], field="subtitle", size=18,
+                        min_size=12, name="Subtitle")
+    if title is None:
+        ctx.canvas.text(design.frames.title, [Paragraph(slide.title, bold=True)], field="title",
+                        size=design.type.cover_title, min_size=design.type.cover_title_min,
+                        heading=True, max_lines=3, name="Title")
 
 
 def _title_into_placeholder(ctx: SlideContext, box: Box, title: str, *, size: float,
@@ -73,7 +127,13 @@ def build_appendix(ctx: SlideContext, slide) -> None:
 
 
 def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
-    """A full-bleed divider in the dark theme colour with the section title."""
+    """A full-bleed divider in the dark theme colour with the section title.
+
+    On a learned template, the template's section layout as designed.
+    """
+    if ctx.design.template_path is not None:
+        _divider_on_template(ctx, title, subtitle, number)
+        return
     design, canvas = ctx.design, ctx.canvas
     palette = design.palette
     width, height = design.slide_width, design.slide_height
@@ -94,6 +154,23 @@ def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
         canvas.text(sub_box, subtitle, field="subtitle", size=18, min_size=12,
                     color=palette.lt1, name="Subtitle")
     draw_page_number(ctx, color=palette.lt1)  # dark background: light number
+
+
+def _divider_on_template(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
+    design = ctx.design
+    title_ph, other = _placeholders(ctx)
+    text = f"{number}　{title}" if number else title
+    if title_ph is not None:
+        _fill_placeholder(ctx, title_ph, [Paragraph(text, bold=True)], field="title",
+                          size=design.type.section_title, min_size=design.type.title_min,
+                          max_lines=2, heading=True)
+    else:
+        ctx.canvas.text(design.frames.title, [Paragraph(text, bold=True)], field="title",
+                        size=design.type.section_title, min_size=design.type.title_min,
+                        heading=True, max_lines=2, name="Title")
+    if subtitle and other is not None:
+        _fill_placeholder(ctx, other, [Paragraph(subtitle)], field="subtitle", size=18,
+                          min_size=12)
 
 
 @register("agenda")
