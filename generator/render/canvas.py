@@ -89,6 +89,20 @@ class Canvas:
         dark, light = self.design.palette.dk1, self.design.palette.lt1
         return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
 
+    def _text_color(self, color: str | None, fill: str | None, on: str | None) -> str:
+        """The colour text is written in: readable on what is behind it.
+
+        Explicit colours are adjusted against a known fill or `on`; theme
+        accents (often too light for text) also against the slide background.
+        """
+        if color is None:
+            return self.text_color_on(fill or on) if (fill or on) else self.design.palette.text
+        if fill or on:
+            return self.readable(color, fill or on)
+        if color.upper() in self.design.palette.accents:
+            return self.readable(color)
+        return color
+
     def readable(self, color: str, background: str | None = None) -> str:
         """`color`, darkened or lightened just enough to read at 4.5:1 on `background`.
 
@@ -122,8 +136,12 @@ class Canvas:
              align: str = "l", anchor: str = "t", fill: str | None = None,
              line: str | None = None, heading: bool = False, name: str | None = None,
              max_lines: int | None = None, inset: tuple[int, int] = (INSET_X, INSET_Y),
-             shape_type=None):
-        """Fit `content` into `box` and draw it as a text box (or a filled shape)."""
+             shape_type=None, on: str | None = None):
+        """Fit `content` into `box` and draw it as a text box (or a filled shape).
+
+        `on` is the colour behind an unfilled box when it is not the slide's
+        background (text on a band or a panel drawn underneath).
+        """
         paragraphs = self.paragraphs(content, bold)
         result = self.fit(box, paragraphs, field=field, size=size, min_size=min_size,
                           heading=heading, max_lines=max_lines, inset=inset)
@@ -134,8 +152,7 @@ class Canvas:
             shape = self.slide.shapes.add_textbox(*box.to_json())
         if name:
             shape.name = name
-        text_color = (self.readable(color, fill) if color
-                      else self.text_color_on(fill) if fill else self.design.palette.text)
+        text_color = self._text_color(color, fill, on)
         self.write(shape.text_frame, paragraphs, result, color=text_color, align=align,
                    anchor=anchor, heading=heading, inset=inset)
         return shape

@@ -143,7 +143,7 @@ def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
     if number:
         canvas.text(Box(margin, int(height * 0.22), int(Inches(3)), int(Inches(1.2))), number,
                     field="number", size=54, min_size=32, color=palette.lt1, bold=True,
-                    heading=True, name="Section Number", anchor="b")
+                    heading=True, name="Section Number", anchor="b", on=palette.dk2)
     title_box = Box(margin, int(height * 0.40), width - 2 * margin, int(Inches(1.6)))
     _title_into_placeholder(ctx, title_box, title, size=design.type.section_title,
                             min_size=design.type.title_min, color=palette.lt1, anchor="t",
@@ -152,7 +152,7 @@ def _divider(ctx: SlideContext, title: str, subtitle: str, number: str) -> None:
         sub_box = Box(margin, title_box.bottom + int(Inches(0.1)), width - 2 * margin,
                       int(Inches(1.0)))
         canvas.text(sub_box, subtitle, field="subtitle", size=18, min_size=12,
-                    color=palette.lt1, name="Subtitle")
+                    color=palette.lt1, name="Subtitle", on=palette.dk2)
     draw_page_number(ctx, color=palette.lt1)  # dark background: light number
 
 
