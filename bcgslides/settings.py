@@ -231,6 +231,21 @@ OPENAI_DEFAULT_PRICE = (
     _positive("OPENAI_PRICE_OUTPUT", 10.00),
 )
 
+# -- operations: thresholds from the operations manual -----------------------------
+HEALTH_DISK_WARNING_PERCENT = _positive("HEALTH_DISK_WARNING_PERCENT", 80.0)
+HEALTH_DISK_CRITICAL_PERCENT = _positive("HEALTH_DISK_CRITICAL_PERCENT", 90.0)
+HEALTH_MEMORY_WARNING_PERCENT = _positive("HEALTH_MEMORY_WARNING_PERCENT", 80.0)
+HEALTH_MEMORY_CRITICAL_PERCENT = _positive("HEALTH_MEMORY_CRITICAL_PERCENT", 90.0)
+HEALTH_LOG_WARNING_MB = _positive("HEALTH_LOG_WARNING_MB", 100.0)
+HEALTH_QUEUE_BACKLOG_WARNING = env.int("HEALTH_QUEUE_BACKLOG_WARNING", default=50)
+# The endpoint the performance monitor times (the running web server).
+HEALTH_URL = env.str("HEALTH_URL", default="http://127.0.0.1:5000/api/health")
+METRICS_RETENTION_HOURS = env.int("METRICS_RETENTION_HOURS", default=24)
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
+LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=30)
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=7)
+PREFLIGHT_MIN_FREE_GB = _positive("PREFLIGHT_MIN_FREE_GB", 1.0)
+
 # -- logging: app.log and app_error.log, rotated at 100 MB ----------------------
 # ConcurrentRotatingFileHandler locks around rotation, so web and qcluster
 # processes writing the same file lose no lines (research/ops.md §6.34).

@@ -1,3 +1,10 @@
 """Operations endpoints; names are prefixed "ops-"."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("api/health", views.health_view, name="ops-health"),
+    path("api/tasks/stats", views.tasks_stats, name="ops-tasks-stats"),
+]

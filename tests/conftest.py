@@ -52,3 +52,37 @@ def alice(django_user_model):
 @pytest.fixture
 def bob(django_user_model):
     return django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-123")
+
+
+@pytest.fixture
+def qcluster(transactional_db, tmp_path):
+    """A real django-q2 cluster (`manage.py qcluster`) on the test database."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+               DATA_DIR=str(settings.DATA_DIR), DJANGO_SETTINGS_MODULE="bcgslides.settings",
+               Q_WORKERS="1")
+    log = open(tmp_path / "qcluster.log", "wb")
+    process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "qcluster"], cwd=REPO,
+                               env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    from django_q.status import Stat
+
+    deadline = time.monotonic() + 30
+    while not Stat.get_all() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # qcluster can hang on SIGTERM (django-q2#346)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+    log.close()

@@ -1,0 +1,202 @@
+"""Health checks with three levels, on top of django-health-check's probes.
+
+django-health-check 4.8 knows only "working" and "failing" (a warning fails
+too), so the probes it does well — database, cache, storage — run through
+its `HealthCheck.get_result`, and our runner adds the checks with thresholds
+(disk, memory, logs, OpenAI cost, task queue) and the levels the manual uses:
+healthy < warning < unhealthy < critical.  `/api/health` answers 200 for
+healthy or warning and 503 otherwise; `manage.py healthcheck` exits 0, 2, 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import psutil
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from . import logtail
+
+logger = logging.getLogger(__name__)
+
+HEALTHY, WARNING, UNHEALTHY, CRITICAL = "healthy", "warning", "unhealthy", "critical"
+_RANK = {HEALTHY: 0, "missing": 0, WARNING: 1, UNHEALTHY: 2, CRITICAL: 3}
+
+
+def overall(statuses: list[str]) -> str:
+    """The worst status among `statuses` (critical beats unhealthy beats warning)."""
+    return max(statuses, key=lambda s: _RANK.get(s, 2), default=HEALTHY)
+
+
+def exit_code(status: str) -> int:
+    """The healthcheck command's contract: 0 healthy, 2 warning, 1 unhealthy or critical."""
+    return {HEALTHY: 0, WARNING: 2}.get(status, 1)
+
+
+def http_status(status: str) -> int:
+    return 200 if status in (HEALTHY, WARNING) else 503
+
+
+def _threshold(used: float, warning: float, critical: float) -> str:
+    if used > critical:
+        return CRITICAL
+    if used > warning:
+        return WARNING
+    return HEALTHY
+
+
+# -- probes from django-health-check ------------------------------------------------------
+def _library_probes() -> dict[str, dict]:
+    from health_check.checks import Cache, Database, Storage
+
+    probes = {"database": Database(), "cache": Cache(), "storage": Storage()}
+
+    async def gather():
+        return await asyncio.gather(*(probe.get_result() for probe in probes.values()))
+
+    results = asyncio.run(gather())
+    report = {}
+    for name, result in zip(probes, results):
+        entry = {"status": HEALTHY if result.error is None else UNHEALTHY,
+                 "response_time": round(result.time_taken, 4)}
+        if result.error is not None:
+            entry["error"] = str(result.error)
+        report[name] = entry
+    return report
+
+
+def _database_details() -> dict:
+    from generator.models import DesignAsset, GeneratedPresentation
+
+    details = {"asset_count": DesignAsset.objects.count(),
+               "presentation_count": GeneratedPresentation.objects.count()}
+    if connection.vendor == "sqlite":
+        path = Path(connection.settings_dict["NAME"])
+        size = path.stat().st_size if path.is_file() else 0
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = cursor.fetchone()[0]
+    details["size_mb"] = round(size / 1024 / 1024, 2)
+    return details
+
+
+# -- our checks ---------------------------------------------------------------------------------
+def check_disk() -> dict:
+    usage = psutil.disk_usage(str(settings.DATA_DIR))
+    used = usage.used / usage.total * 100  # the manual's formula (not psutil's percent)
+    return {"status": _threshold(used, settings.HEALTH_DISK_WARNING_PERCENT,
+                                 settings.HEALTH_DISK_CRITICAL_PERCENT),
+            "free_gb": round(usage.free / 1024**3, 2), "total_gb": round(usage.total / 1024**3, 2),
+            "used_percent": round(used, 2)}
+
+
+def check_memory() -> dict:
+    memory = psutil.virtual_memory()
+    return {"status": _threshold(memory.percent, settings.HEALTH_MEMORY_WARNING_PERCENT,
+                                 settings.HEALTH_MEMORY_CRITICAL_PERCENT),
+            "used_percent": memory.percent,
+            "available_gb": round(memory.available / 1024**3, 2),
+            "total_gb": round(memory.total / 1024**3, 2)}
+
+
+def check_log_file(path: Path) -> dict:
+    """Size and ERROR lines among the last 100 (read from the end, never the whole file)."""
+    if not path.exists():
+        return {"status": "missing", "error": "File not found"}
+    size_mb = path.stat().st_size / 1024**2
+    errors = logtail.count_errors(path, 100)
+    status = WARNING if errors > 10 or size_mb > settings.HEALTH_LOG_WARNING_MB else HEALTHY
+    return {"status": status, "size_mb": round(size_mb, 2), "recent_errors": errors}
+
+
+def check_logs() -> dict:
+    files = {name: check_log_file(Path(settings.LOG_DIR) / name)
+             for name in ("app.log", "app_error.log")}
+    return {"status": overall([f["status"] for f in files.values()]), "files": files}
+
+
+def check_api_costs() -> dict:
+    """This month's and today's OpenAI cost from the ApiUsage rows (never from log text)."""
+    from django.db.models import Sum
+
+    from generator.models import ApiUsage
+    from generator.usage import month_start
+
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = ApiUsage.objects.filter(created_at__gte=month_start(now))
+    monthly = rows.aggregate(total=Sum("cost_jpy"))["total"] or Decimal("0")
+    daily = rows.filter(created_at__gte=midnight).aggregate(total=Sum("cost_jpy"))["total"] \
+        or Decimal("0")
+    status = _threshold(float(monthly), settings.API_COST_WARNING_JPY, settings.API_COST_LIMIT_JPY)
+    return {"status": status, "daily_cost_jpy": round(float(daily), 2),
+            "monthly_cost_jpy": round(float(monthly), 2),
+            "monthly_limit_jpy": settings.API_COST_WARNING_JPY,
+            "hard_limit_jpy": settings.API_COST_LIMIT_JPY}
+
+
+def check_task_queue() -> dict:
+    from . import queue
+
+    facts = queue.stats()
+    status = HEALTHY
+    if facts["clusters"] == 0:
+        status = WARNING  # queued decks would wait forever
+        facts["error"] = "no qcluster worker is running"
+    elif facts["queue_size"] > settings.HEALTH_QUEUE_BACKLOG_WARNING:
+        status = WARNING
+    return {"status": status, **facts}
+
+
+def check_stale_decks() -> dict:
+    from generator.models import GeneratedPresentation
+
+    cutoff = timezone.now() - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 120)
+    stuck = GeneratedPresentation.objects.filter(status="running", started_at__lt=cutoff).count()
+    return {"status": WARNING if stuck else HEALTHY, "stuck_running": stuck}
+
+
+CHECKS: dict[str, Callable[[], dict]] = {
+    "disk_space": check_disk,
+    "memory": check_memory,
+    "logs": check_logs,
+    "api_costs": check_api_costs,
+    "task_queue": check_task_queue,
+    "decks": check_stale_decks,
+}
+
+
+def run_checks() -> dict:
+    """Every check; returns the report (status, timestamp, duration, checks)."""
+    started = time.perf_counter()
+    checks: dict[str, dict] = {}
+    try:
+        checks.update(_library_probes())
+    except Exception as exc:  # the probes themselves could not run
+        logger.exception("health probes failed")
+        checks["database"] = {"status": UNHEALTHY, "error": exc.__class__.__name__}
+    if checks.get("database", {}).get("status") == HEALTHY:
+        checks["database"].update(_safe(_database_details))
+    for name, check in CHECKS.items():
+        checks[name] = _safe(check)
+    status = overall([entry["status"] for entry in checks.values()])
+    return {"status": status, "timestamp": timezone.localtime().isoformat(),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "version": settings.APP_VERSION, "checks": checks}
+
+
+def _safe(check: Callable[[], dict]) -> dict:
+    try:
+        return check()
+    except Exception as exc:
+        logger.exception("health check %s failed", getattr(check, "__name__", check))
+        return {"status": UNHEALTHY, "error": f"{exc.__class__.__name__}: {exc}"[:300]}

@@ -1,0 +1,53 @@
+"""manage.py healthcheck [--json]: exit 0 healthy, 2 warning, 1 unhealthy or critical."""
+
+from __future__ import annotations
+
+import json as jsonlib
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from operations import health, reports
+
+
+class Command(BaseCommand):
+    help = _("Run every health check and save reports/health_report_<ts>.json.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+
+    def handle(self, *args, json: bool = False, **options):
+        if not json:
+            self.stdout.write(_("Running system health checks..."))
+        report = health.run_checks()
+        path = reports.write("health", report)
+        if json:
+            self.stdout.write(_dumps(report))
+        else:
+            self._print(report)
+            self.stdout.write("\n" + _("Health report saved: %(path)s") % {"path": path})
+        code = health.exit_code(report["status"])
+        if code:
+            raise SystemExit(code)
+
+    def _print(self, report: dict) -> None:
+        self.stdout.write("\n" + _("=== System health check results ==="))
+        self.stdout.write(_("Overall status: %(status)s") % {"status": report["status"].upper()})
+        self.stdout.write(_("Checked at: %(time)s") % {"time": report["timestamp"]})
+        for name, data in report["checks"].items():
+            self.stdout.write(f"\n[{name.upper()}]")
+            self.stdout.write("  " + _("Status: %(status)s") % {"status": data["status"]})
+            if "error" in data:
+                self.stdout.write("  " + _("Error: %(error)s") % {"error": data["error"]})
+            for key, value in data.items():
+                if key in ("status", "error"):
+                    continue
+                if isinstance(value, dict):
+                    for sub, sub_data in value.items():
+                        self.stdout.write(f"  {sub}: {sub_data.get('status', sub_data)}")
+                else:
+                    self.stdout.write(f"  {key}: {value}")
+
+
+def _dumps(data: dict) -> str:
+    return jsonlib.dumps(data, indent=2, ensure_ascii=False)

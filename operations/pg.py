@@ -1,0 +1,80 @@
+"""PostgreSQL dumps and restores with pg_dump / pg_restore (custom format)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+from .errors import BackupError, RestoreError
+
+
+def _env() -> dict:
+    settings = connection.settings_dict
+    env = dict(os.environ)
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = settings["PASSWORD"]
+    return env
+
+
+def _args(database: str | None = None) -> list[str]:
+    s = connection.settings_dict
+    args = ["-h", s.get("HOST") or "127.0.0.1", "-p", str(s.get("PORT") or 5432)]
+    if s.get("USER"):
+        args += ["-U", s["USER"]]
+    return args + ["-d", database or s["NAME"]]
+
+
+def _check_versions(tool: str) -> None:
+    binary = shutil.which(tool)
+    if binary is None:
+        raise BackupError(f"{tool} is not installed (package postgresql-client)")
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    tool_major = int(re.search(r"(\d+)", out).group(1))
+    server_major = connection.pg_version // 10000
+    if tool_major < server_major:
+        raise BackupError(f"{tool} {tool_major} is older than the server ({server_major}): "
+                          "install a matching postgresql-client")
+
+
+def dump(target: Path) -> None:
+    _check_versions("pg_dump")
+    result = subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(target), *_args()],
+                            capture_output=True, text=True, env=_env(), timeout=3600)
+    if result.returncode != 0:
+        raise BackupError(f"pg_dump failed: {result.stderr.strip()[-300:]}")
+
+
+def restore(dump_path: Path) -> None:
+    """Restore into a fresh scratch database first (proves the dump), then into the live one
+    in a single transaction (all or nothing)."""
+    _check_versions("pg_restore")
+    scratch = f"{connection.settings_dict['NAME']}_restore_check"
+    _psql_admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+    _psql_admin(f'CREATE DATABASE "{scratch}"')
+    try:
+        _pg_restore(dump_path, scratch, clean=False)
+    finally:
+        _psql_admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+    connection.close()
+    _pg_restore(dump_path, connection.settings_dict["NAME"], clean=True)
+
+
+def _pg_restore(dump_path: Path, database: str, *, clean: bool) -> None:
+    options = ["--no-owner", "--single-transaction", "--exit-on-error"]
+    if clean:
+        options += ["--clean", "--if-exists"]
+    result = subprocess.run(["pg_restore", *options, *_args(database), str(dump_path)],
+                            capture_output=True, text=True, env=_env(), timeout=3600)
+    if result.returncode != 0:
+        raise RestoreError(f"pg_restore into {database} failed: {result.stderr.strip()[-300:]}")
+
+
+def _psql_admin(sql: str) -> None:
+    with connection.cursor() as cursor:
+        connection.connection.autocommit = True
+        cursor.execute(sql)

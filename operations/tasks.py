@@ -1,0 +1,15 @@
+"""django-q2 task functions: thin calls into the operations modules."""
+
+from __future__ import annotations
+
+
+def sample_metrics() -> int:
+    from . import metrics
+
+    return metrics.collect().pk
+
+
+def prune_metrics() -> int:
+    from . import metrics
+
+    return metrics.prune()
