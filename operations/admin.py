@@ -39,11 +39,20 @@ class MetricSampleAdmin(admin.ModelAdmin):
     date_hierarchy = "timestamp"
     change_list_template = "operations/admin/metrics_changelist.html"
 
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff  # health is every staff's
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

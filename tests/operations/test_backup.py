@@ -1,0 +1,362 @@
+"""Backups and restores on the real test database and files, including the failure cases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
+from operations import archive, backup, restore, signing
+from operations.errors import BackupError, VerificationError
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def folders(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.DESIGN_ASSET_DIR = tmp_path / "design_assets"
+    settings.CONFIG_DIR = tmp_path / "config"
+    settings.DESIGN_ASSET_DIR.mkdir()
+    settings.CONFIG_DIR.mkdir()
+    (settings.CONFIG_DIR / "app.toml").write_text('title = "x"\napi_key = "sk-123456789"\n')
+    (settings.CONFIG_DIR / ".env").write_text("SECRET_KEY=do-not-copy\n")
+    return tmp_path
+
+
+def some_data(name: str = "deck") -> None:
+    asset = DesignAsset.objects.create(filename="house.pptx", category="corp",
+                                       stored_name="a1.pptx", sha256=name * 4)
+    (Path(django_settings.DESIGN_ASSET_DIR) / "a1.pptx").write_bytes(b"PK-a-template")
+    DesignPattern.objects.create(asset=asset, pattern_type="theme_colors", pattern_name="t",
+                                 pattern_data={"dk1": "000000"}, quality_score=0.9)
+    DesignPattern.objects.create(asset=asset, pattern_type="grid", pattern_name="g",
+                                 quality_score=0.2)
+    GeneratedPresentation.objects.create(title=name, source_kind="markdown")
+
+
+def live_db_bytes() -> bytes:
+    return Path(connection.settings_dict["NAME"]).read_bytes()
+
+
+def test_a_full_backup_has_every_part_signed_and_private(settings):
+    some_data()
+    info = backup.create()
+    directory = Path(settings.BACKUP_DIR)
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for path in directory.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    components = {f["component"]: f for f in info.manifest["files"]}
+    assert set(components) == {"database", "design_assets", "config", "learned_patterns"}
+    for entry in components.values():
+        assert archive.sha256_of(directory / entry["file"]) == entry["sha256"]
+    manifest = json.loads((directory / f"backup_info_{info.id}.json").read_text())
+    assert signing.verify(manifest) and manifest["status"] == "success"
+    assert "generator" in manifest["migrations"] and manifest["app_version"]
+    patterns = json.loads((directory / components["learned_patterns"]["file"]).read_text())
+    assert [(p["pattern_type"], p["filename"], p["category"]) for p in patterns] == [
+        ("theme_colors", "house.pptx", "corp")]
+
+
+def test_config_is_allowlisted_and_redacted(settings):
+    info = backup.create()
+    entry = next(f for f in info.manifest["files"] if f["component"] == "config")
+    with zipfile.ZipFile(Path(settings.BACKUP_DIR) / entry["file"]) as package:
+        names = package.namelist()
+        toml = package.read("config/app.toml").decode()
+        summary = package.read("settings_summary.json").decode()
+    assert "config/.env" not in names and "sk-123456789" not in toml and "[REDACTED]" in toml
+    assert entry["redactions"] == ["app.toml:2"]
+    assert settings.SECRET_KEY not in summary
+    everything = b"".join(p.read_bytes() for p in Path(settings.BACKUP_DIR).iterdir())
+    assert settings.SECRET_KEY.encode() not in everything
+
+
+def test_list_and_the_command(capsys):
+    call_command("backup")
+    out = capsys.readouterr().out
+    assert "success" in out and "database:" in out
+    call_command("backup", "--list")
+    assert "1. " in capsys.readouterr().out
+
+
+def test_a_write_failure_leaves_nothing_that_claims_success(settings, monkeypatch):
+    real = archive.write_zip
+    calls = {"n": 0}
+
+    def disk_full_on_the_second_archive(target, files):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(target, files)
+
+    monkeypatch.setattr(archive, "write_zip", disk_full_on_the_second_archive)
+    with pytest.raises(BackupError, match="No space left"):
+        backup.create()
+    assert list(Path(settings.BACKUP_DIR).iterdir()) == []
+    monkeypatch.setattr(archive, "write_zip", real)
+    with pytest.raises(CommandError):
+        monkeypatch.setattr(archive, "write_zip", disk_full_on_the_second_archive)
+        calls["n"] = 0
+        call_command("backup")
+
+
+def test_retention_never_deletes_the_newest_good_backup(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = backup.create()
+    second = backup.create()
+    later = timezone.now() + timedelta(days=30)
+    removed = backup.prune(keep_days=7, now=later)
+    remaining = [b.id for b in backup.list_backups()]
+    assert remaining == [second.id] and any(first.id in name for name in removed)
+
+
+def test_restore_round_trips_data_and_assets(settings):
+    some_data("before")
+    info = backup.create()
+    GeneratedPresentation.objects.create(title="after", source_kind="spec")
+    (Path(settings.DESIGN_ASSET_DIR) / "a1.pptx").write_bytes(b"changed")
+    result = restore.run(info.id)
+    assert set(GeneratedPresentation.objects.values_list("title", flat=True)) == {"before"}
+    assert (Path(settings.DESIGN_ASSET_DIR) / "a1.pptx").read_bytes() == b"PK-a-template"
+    aside = Path(result.moved_aside)
+    assert (aside / "a1.pptx").read_bytes() == b"changed"  # moved aside, not deleted
+    pre = backup.get(result.pre_restore_id)
+    assert pre.manifest["type"] == "pre_restore"
+
+
+def test_restore_drops_sessions_and_queued_tasks_and_reapplies_schedules(client, alice):
+    from django.contrib.sessions.models import Session
+    from django_q.models import OrmQ, Schedule
+
+    client.force_login(alice)
+    OrmQ.objects.create(key="bcgslides", payload="x", lock=None)
+    info = backup.create()
+    Schedule.objects.all().delete()
+    restore.run(info.id)
+    assert Session.objects.count() == 0 and OrmQ.objects.count() == 0
+    assert Schedule.objects.filter(name="backup-daily").exists()
+
+
+def _refused_unchanged(backup_id: str, needle: str, settings) -> None:
+    before_db = live_db_bytes()
+    assets = Path(settings.DESIGN_ASSET_DIR) / "a1.pptx"
+    before_asset = assets.read_bytes()
+    count = len(list(Path(settings.BACKUP_DIR).iterdir()))
+    with pytest.raises(VerificationError, match=needle):
+        restore.run(backup_id)
+    assert live_db_bytes() == before_db and assets.read_bytes() == before_asset
+    assert len(list(Path(settings.BACKUP_DIR).iterdir())) == count  # no pre-restore backup
+
+
+def test_a_corrupt_archive_is_refused(settings):
+    some_data()
+    info = backup.create()
+    entry = next(f for f in info.manifest["files"] if f["component"] == "database")
+    path = Path(settings.BACKUP_DIR) / entry["file"]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    _refused_unchanged(info.id, "checksum", settings)
+
+
+def test_an_edited_manifest_is_refused(settings):
+    some_data()
+    info = backup.create()
+    path = Path(settings.BACKUP_DIR) / f"backup_info_{info.id}.json"
+    manifest = json.loads(path.read_text())
+    manifest["app_version"] = "9.9"
+    path.write_text(json.dumps(manifest))
+    _refused_unchanged(info.id, "signature", settings)
+
+
+def _resign(settings, info, manifest) -> None:
+    path = Path(settings.BACKUP_DIR) / f"backup_info_{info.id}.json"
+    path.write_text(json.dumps(signing.sign(manifest)))
+
+
+def test_a_zip_slip_archive_is_refused_even_when_signed(settings):
+    some_data()
+    info = backup.create()
+    manifest = {k: v for k, v in info.manifest.items() if k != "signature"}
+    entry = next(f for f in manifest["files"] if f["component"] == "design_assets")
+    evil = Path(settings.BACKUP_DIR) / entry["file"]
+    with zipfile.ZipFile(evil, "w") as package:
+        package.writestr("../../escaped.txt", "owned")
+    entry["members"] = [{"name": "../../escaped.txt", "size": 5,
+                         "sha256": hashlib.sha256(b"owned").hexdigest()}]
+    entry["size_bytes"], entry["sha256"] = evil.stat().st_size, archive.sha256_of(evil)
+    _resign(settings, info, manifest)
+    _refused_unchanged(info.id, "escapes", settings)
+    assert not (Path(settings.BACKUP_DIR).parent / "escaped.txt").exists()
+
+
+def test_a_backup_from_a_newer_schema_is_refused(settings):
+    some_data()
+    info = backup.create()
+    manifest = {k: v for k, v in info.manifest.items() if k != "signature"}
+    manifest["migrations"]["generator"].append("9999_from_the_future")
+    _resign(settings, info, manifest)
+    _refused_unchanged(info.id, "newer version", settings)
+
+
+def test_a_backup_from_an_older_schema_is_migrated(settings):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    info = backup.create()
+    result = restore.run(info.id)
+    assert result.migrated is False
+    # take the live schema back one migration, back it up, then restore it into the newer code
+    call_command("migrate", "operations", "zero", verbosity=0)
+    older = backup.create()
+    call_command("migrate", verbosity=0)
+    result = restore.run(older.id)
+    assert result.migrated is True
+    assert MigrationRecorder(connection).migration_qs.filter(app="operations").exists()
+
+
+def test_restore_command_lists_and_refuses_bad_choices(monkeypatch, capsys):
+    backup.create()
+    monkeypatch.setattr("builtins.input", lambda prompt="": "7")
+    with pytest.raises(CommandError, match="Invalid choice"):
+        call_command("restore")
+    assert "Available backups" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="No backup nope"):
+        call_command("restore", "nope", "--yes")
+
+
+# -- reliability ----------------------------------------------------------------------------------
+def _env() -> dict:
+    return dict(os.environ, DJANGO_SETTINGS_MODULE="bcgslides.settings",
+                DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+                DATA_DIR=str(django_settings.DATA_DIR),
+                BACKUP_DIR=str(django_settings.BACKUP_DIR),
+                DESIGN_ASSET_DIR=str(django_settings.DESIGN_ASSET_DIR))
+
+
+WRITER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute("PRAGMA journal_mode=WAL")
+i = 0
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    with db:
+        db.execute("INSERT INTO generated_presentations (title, source_kind, source_text,"
+                   " status, progress, stage, file, slide_count, cost_jpy, error, version,"
+                   " created_at, updated_at) VALUES (?, 'spec', '', 'done', 100, '', '', 1,"
+                   " 0, '', 1, datetime('now'), datetime('now'))", (f"row {i}",))
+    i += 1
+print(i)
+"""
+
+
+@pytest.mark.slow
+def test_backups_taken_while_another_process_writes_are_consistent(settings, tmp_path):
+    live = connection.settings_dict["NAME"]
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, live, "6"], stdout=subprocess.PIPE,
+                              text=True)
+    time.sleep(0.5)
+    taken = []
+    for _ in range(3):
+        taken.append(backup.create())
+        time.sleep(0.5)
+    writer.communicate(timeout=30)
+    counts = []
+    for info in taken:
+        entry = next(f for f in info.manifest["files"] if f["component"] == "database")
+        work = tmp_path / info.id
+        with zipfile.ZipFile(Path(settings.BACKUP_DIR) / entry["file"]) as package:
+            package.extractall(work)
+        db = sqlite3.connect(work / "database.db")
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        titles = [r[0] for r in db.execute("SELECT title FROM generated_presentations")]
+        db.close()
+        numbers = sorted(int(t.split()[1]) for t in titles)
+        assert numbers == list(range(len(numbers)))  # a prefix of the writes: no gaps
+        counts.append(len(numbers))
+    assert counts == sorted(counts) and counts[-1] > 0
+    restore.run(taken[1].id, components=["database"])
+    assert GeneratedPresentation.objects.count() == counts[1]
+
+
+@pytest.mark.slow
+def test_sigkill_in_the_middle_of_a_backup_leaves_no_successful_manifest(settings):
+    good = backup.create()
+    db = sqlite3.connect(connection.settings_dict["NAME"])
+    with db:
+        db.execute("CREATE TABLE IF NOT EXISTS ballast (blob BLOB)")
+        for _ in range(60):
+            db.execute("INSERT INTO ballast VALUES (randomblob(1000000))")
+    db.close()
+    process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "backup"], cwd=REPO,
+                               env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    directory = Path(settings.BACKUP_DIR)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait until it is writing
+        if any(p.name.endswith(".tmp") for p in directory.iterdir()):
+            break
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=10)
+    manifests = [b.id for b in backup.list_backups()]
+    assert manifests == [good.id]
+    restore.verify(backup.get(good.id))  # the earlier backup is intact
+    sqlite3.connect(connection.settings_dict["NAME"]).execute("DROP TABLE ballast")
+
+
+# -- admin ----------------------------------------------------------------------------------------
+def test_staff_who_are_not_superusers_get_403(client, staff):
+    info = backup.create()
+    client.force_login(staff)
+    base = "/admin/operations/metricsample/backups/"
+    assert client.get(base).status_code == 403
+    assert client.get(f"{base}{info.id}/download/").status_code == 403
+    assert client.get(f"{base}{info.id}/restore/").status_code == 403
+    assert client.post(f"{base}{info.id}/restore/", {"confirm": "yes"}).status_code == 403
+    assert client.post(f"{base}create/").status_code == 403
+    assert client.get("/admin/django_q/schedule/").status_code == 403
+
+
+def test_superusers_list_download_and_restore_behind_a_confirmation(client, admin):
+    info = backup.create()
+    client.force_login(admin)
+    base = "/admin/operations/metricsample/backups/"
+    assert info.id in client.get(base).content.decode()
+    download = client.get(f"{base}{info.id}/download/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    with zipfile.ZipFile(__import__("io").BytesIO(b"".join(download.streaming_content))) as z:
+        assert f"backup_info_{info.id}.json" in z.namelist()
+    confirm = client.get(f"{base}{info.id}/restore/")
+    assert confirm.status_code == 200 and b"confirm" in confirm.content
+    assert len(backup.list_backups()) == 1  # a GET changes nothing
+    response = client.post(f"{base}{info.id}/restore/", {"confirm": "yes",
+                                                          "components": ["database"]})
+    assert response.status_code == 302
+    assert len(backup.list_backups()) == 2  # the pre-restore backup
+    assert client.get("/admin/django_q/schedule/").status_code in (200, 302)
+
+
+def test_the_health_page_and_metrics_dashboard_render_for_staff(client, staff):
+    client.force_login(staff)
+    assert client.get("/admin/operations/metricsample/health/").status_code == 200
+    assert client.get("/admin/operations/metricsample/").status_code == 200
