@@ -185,7 +185,17 @@ LOGIN_REDIRECT_URL = "generator-dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # -- i18n: Japanese and English; Japanese when the browser prefers it ----------
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+def _locale_language() -> str:
+    """Japanese when the machine's locale is Japanese (LC_ALL / LC_MESSAGES / LANG)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+# The commands speak this language; pages follow the browser (Accept-Language) first.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default=_locale_language())
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")

@@ -86,3 +86,12 @@ def qcluster(transactional_db, tmp_path):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=15)
     log.close()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English (a Japanese request must not leak into the next test)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -20,3 +20,4 @@ os.environ.pop("OPENAI_API_KEY", None)
 from bcgslides.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "en"  # deterministic whatever the machine's locale
