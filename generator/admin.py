@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
@@ -17,22 +19,79 @@ class DesignPatternInline(admin.TabularInline):
     show_change_link = True
 
 
+def _swatches(colors: dict) -> str:
+    cells = "".join(
+        format_html('<span title="{} #{}" style="display:inline-block;width:18px;height:18px;'
+                    'background:#{};border:1px solid #0003;margin-right:2px"></span>',
+                    name, value, value)
+        for name, value in colors.items() if isinstance(value, str) and len(value) == 6)
+    return mark_safe(cells)  # noqa: S308 (built with format_html from hex values)
+
+
 @admin.register(DesignAsset)
 class DesignAssetAdmin(admin.ModelAdmin):
-    list_display = ("id", "filename", "category", "slide_count", "size_bytes", "created_at")
+    list_display = ("id", "filename", "category", "slide_count", "colours", "quality",
+                    "created_at")
     list_filter = ("category",)
     search_fields = ("filename", "category", "sha256")
     readonly_fields = ("stored_name", "sha256", "size_bytes", "slide_count", "created_at",
-                       "learned_at")
+                       "learned_at", "thumbnails")
     inlines = [DesignPatternInline]
+    actions = ["relearn", "render_thumbnails"]
+
+    @admin.display(description=_("colours"))
+    def colours(self, asset):
+        pattern = asset.patterns.filter(pattern_type="theme_colors").first()
+        return _swatches(pattern.pattern_data) if pattern else "–"
+
+    @admin.display(description=_("quality"))
+    def quality(self, asset):
+        scores = list(asset.patterns.values_list("quality_score", flat=True))
+        return f"{sum(scores) / len(scores):.2f}" if scores else "–"
+
+    @admin.display(description=_("slide pictures"))
+    def thumbnails(self, asset):
+        from django.urls import reverse
+
+        from .preview import asset_thumbnails, available
+
+        pictures = asset_thumbnails(asset)
+        if not pictures:
+            return _("Not rendered yet (use the action).") if available() else _(
+                "LibreOffice is not installed: no slide pictures.")
+        return mark_safe("".join(format_html(  # noqa: S308
+            '<img src="{}" style="width:200px;margin:2px;border:1px solid #ccc">',
+            reverse("generator-design-thumbnail", args=[asset.pk, n]))
+            for n in range(1, len(pictures) + 1)))
+
+    @admin.action(description=_("Learn the selected designs again"))
+    def relearn(self, request, queryset):
+        from .learn import relearn
+
+        for asset in queryset:
+            relearn(asset)
+        self.message_user(request, _("%(n)d designs learned again.") % {"n": queryset.count()})
+
+    @admin.action(description=_("Render slide pictures"))
+    def render_thumbnails(self, request, queryset):
+        from .preview import ensure_asset_thumbnails
+
+        rendered = sum(1 for asset in queryset if ensure_asset_thumbnails(asset))
+        self.message_user(request, _("Slide pictures for %(n)d designs.") % {"n": rendered})
 
 
 @admin.register(DesignPattern)
 class DesignPatternAdmin(admin.ModelAdmin):
-    list_display = ("id", "asset", "pattern_type", "pattern_name", "quality_score")
+    list_display = ("id", "asset", "pattern_type", "pattern_name", "quality_score", "preview")
     list_filter = ("pattern_type",)
     search_fields = ("pattern_name", "asset__filename")
     list_select_related = ("asset",)
+
+    @admin.display(description=_("preview"))
+    def preview(self, pattern):
+        if pattern.pattern_type == "theme_colors":
+            return _swatches(pattern.pattern_data)
+        return ""
 
 
 class LintFilter(admin.SimpleListFilter):

@@ -34,6 +34,25 @@ def render_previews(presentation_id: int) -> int:
     return presentation_id
 
 
+def render_asset_thumbnails(asset_id: int) -> int:
+    from .models import DesignAsset
+    from .preview import ensure_asset_thumbnails
+
+    return len(ensure_asset_thumbnails(DesignAsset.objects.get(pk=asset_id)))
+
+
+def enqueue_asset_thumbnails(asset_id: int) -> str | None:
+    from django_q.tasks import async_task
+
+    from .preview import available
+
+    if not available():
+        return None
+    return async_task("generator.tasks.render_asset_thumbnails", asset_id,
+                      task_name=f"asset-thumbnails-{asset_id}",
+                      timeout=settings.Q_CLUSTER["timeout"])
+
+
 def on_task_done(task) -> None:
     """Hook: a task that failed outside our own handling (timeout, crash) fails its deck."""
     if task.success:

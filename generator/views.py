@@ -202,13 +202,17 @@ def designs(request):
 def _learn_upload(request, form) -> DesignAsset | None:
     from .learn import learn_design
 
+    from .tasks import enqueue_asset_thumbnails
+
     upload = form.cleaned_data["file"]
     try:
-        return learn_design(file=upload, filename=upload.name,
-                            category=form.cleaned_data["category"], user=request.user)
+        asset = learn_design(file=upload, filename=upload.name,
+                             category=form.cleaned_data["category"], user=request.user)
     except GeneratorError as exc:
         form.add_error("file", str(exc))
         return None
+    transaction.on_commit(lambda: enqueue_asset_thumbnails(asset.pk))
+    return asset
 
 
 @login_required

@@ -95,3 +95,24 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+FAKE_KEY = "sk-test-0123456789abcdefSECRET"
+
+
+@pytest.fixture
+def fake_openai(settings):
+    """A local OpenAI-protocol server, with the settings pointing the real SDK at it."""
+    from django.core.cache import cache
+
+    from tests.fakeopenai import FakeOpenAI
+
+    cache.clear()  # the database cache table outlives the test database flush
+    server = FakeOpenAI().start()
+    settings.OPENAI_API_KEY = FAKE_KEY
+    settings.OPENAI_BASE_URL = server.url
+    settings.OPENAI_MODEL = "gpt-4o-mini"
+    settings.OPENAI_MAX_RETRIES = 2
+    settings.OPENAI_TIMEOUT = 5.0
+    yield server
+    server.stop()

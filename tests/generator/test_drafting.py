@@ -17,10 +17,9 @@ from django.db import connection
 from generator import drafting, llm, llm_cache
 from generator.errors import BudgetExceeded, DraftingError, LLMNotConfigured
 from generator.models import ApiUsage, BudgetReservation
+from tests.conftest import FAKE_KEY as KEY
 from tests.conftest import REPO
-from tests.fakeopenai import FakeOpenAI
 
-KEY = "sk-test-0123456789abcdefSECRET"
 BRIEF = ("Topic: entering the domestic EV market. Audience: the board. Objective: decide "
          "whether to partner. Facts: the market grows 25% a year to JPY 3.2tn by 2030. "
          "Length: 5 slides.")
@@ -53,18 +52,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def fake(settings):
-    from django.core.cache import cache
-
-    cache.clear()  # the database cache table outlives the test database flush
-    server = FakeOpenAI().start()
-    settings.OPENAI_API_KEY = KEY
-    settings.OPENAI_BASE_URL = server.url
-    settings.OPENAI_MODEL = "gpt-4o-mini"
-    settings.OPENAI_MAX_RETRIES = 2
-    settings.OPENAI_TIMEOUT = 5.0
-    yield server
-    server.stop()
+def fake(fake_openai):
+    return fake_openai
 
 
 def test_a_brief_becomes_a_deck_in_two_calls(fake, caplog):
