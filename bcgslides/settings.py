@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "operations",
 ]
 
+if os.environ.get("BCGSLIDES_LEAN_APPS") == "1":  # manage.py's one-shot deck commands
+    INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "generator"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -32,7 +32,10 @@ def write_zip(target: Path, files: dict[str, Path]) -> list[dict]:
     The caller writes `target` under a temporary name and renames it.
     """
     members = []
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # level 1: most of the size gain at a fraction of the time (a 200 MB database zips
+    # in about a second instead of five)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1,
+                         allowZip64=True) as archive:
         for name, source in sorted(files.items()):
             archive.write(source, name)
             members.append({"name": name, "size": source.stat().st_size,
