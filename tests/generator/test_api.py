@@ -159,3 +159,15 @@ def test_tokens_are_stored_hashed(alice):
     alice.is_active = False
     alice.save()
     assert tokens.authenticate(key) is None
+
+
+def test_the_apitoken_command_prints_a_working_key(client, alice, capsys):
+    from django.core.management import call_command
+
+    call_command("apitoken", "alice", "--name", "ci")
+    key = capsys.readouterr().out.strip()
+    assert client.get("/api/presentations", **auth(key)).status_code == 200
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No user nobody"):
+        call_command("apitoken", "nobody")
