@@ -75,6 +75,12 @@ def _pg_restore(dump_path: Path, database: str, *, clean: bool) -> None:
 
 
 def _psql_admin(sql: str) -> None:
-    with connection.cursor() as cursor:
-        connection.connection.autocommit = True
-        cursor.execute(sql)
+    """Run a statement that cannot run in a transaction (CREATE/DROP DATABASE) on the
+    server's maintenance database, on a connection of its own."""
+    import psycopg
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s.get("HOST") or "127.0.0.1", port=s.get("PORT") or 5432,
+                         user=s.get("USER") or None, password=s.get("PASSWORD") or None,
+                         dbname="postgres", autocommit=True) as admin:
+        admin.execute(sql)

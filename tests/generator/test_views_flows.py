@@ -112,3 +112,24 @@ def test_decks_can_be_generated_in_an_uploaded_design(client, alice, settings, t
     from pptx import Presentation
 
     assert Presentation(row.file).slide_width == 9144000  # the asset's 4:3
+
+
+@pytest.mark.slow
+def test_previews_are_rendered_after_generation_and_shown(client, alice, settings, tmp_path):
+    settings.DECK_OUTPUT_DIR = tmp_path
+    spec = {"title": "Previews", "slides": [
+        {"kind": "message", "title": "First message", "points": ["a"]},
+        {"kind": "message", "title": "Second message", "points": ["b"]}]}
+    row = GeneratedPresentation.objects.create(owner=alice, source_kind="spec", spec=spec,
+                                               source_text=json.dumps(spec))
+    tasks.generate_presentation(row.pk)
+    tasks.render_previews(row.pk)  # queued by the generation task; run here as the worker would
+    client.force_login(alice)
+    page = client.get(f"/decks/{row.pk}/").content.decode()
+    assert f"/decks/{row.pk}/slides/2.png" in page and f"/decks/{row.pk}/pdf/" in page
+    picture = client.get(f"/decks/{row.pk}/slides/1.png")
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert b"".join(picture.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = client.get(f"/decks/{row.pk}/pdf/")
+    assert b"".join(pdf.streaming_content)[:4] == b"%PDF"
+    assert client.get(f"/decks/{row.pk}/slides/3.png").status_code == 404
