@@ -36,6 +36,9 @@ class Box:
     def bottom(self) -> int:
         return self.top + self.height
 
+    def contains(self, x: int, y: int) -> bool:
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
     def columns(self, count: int, gutter: int) -> list[Box]:
         """`count` side-by-side boxes with `gutter` between them."""
         width = (self.width - gutter * (count - 1)) // count

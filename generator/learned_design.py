@@ -15,7 +15,7 @@ from pptx.util import Inches
 from .design import Box, Design, Fonts, Frames, Palette, Typography, default_design
 from .errors import GeneratorError
 from .models import DesignAsset
-from .render.canvas import contrast_ratio
+from .render.canvas import contrast_ratio, mix
 
 MIN_MARGIN = int(Inches(0.3))
 
@@ -63,9 +63,7 @@ def _palette(colors: dict, default: Palette) -> Palette:
 def _muted(text: str, background: str) -> str:
     """A grey between text and background that still reads at 4.5:1."""
     for share in (0.45, 0.35, 0.25, 0.15, 0.0):
-        mixed = "".join(
-            f"{round(int(text[i:i + 2], 16) * (1 - share) + int(background[i:i + 2], 16) * share):02X}"
-            for i in (0, 2, 4))
+        mixed = mix(text, background, share)
         if contrast_ratio(mixed, background) >= 4.6:
             return mixed
     return text

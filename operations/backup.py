@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,25 @@ def _publish(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
+@contextmanager
+def _writing(final: Path):
+    """A temporary file beside `final`, renamed to it only if the block completes."""
+    tmp = _tmp(final.parent, final.name)
+    try:
+        yield tmp
+        archive.fsync(tmp)
+        _publish(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_json(final: Path, data) -> Path:
+    with _writing(final) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return final
+
+
 # -- components ---------------------------------------------------------------------------------
 def backup_database(directory: Path, backup_id: str) -> Path:
     """SQLite through the online backup API (consistent while others write), zipped;
@@ -106,13 +126,8 @@ def backup_database(directory: Path, backup_id: str) -> Path:
     with tempfile.TemporaryDirectory(dir=directory) as work:
         copy = Path(work) / "database.db"
         snapshot_sqlite(live, copy)
-        tmp = _tmp(directory, final.name)
-        try:
+        with _writing(final) as tmp:
             archive.write_zip(tmp, {"database.db": copy})
-            _publish(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
     return final
 
 
@@ -135,14 +150,8 @@ def _pg_dump(directory: Path, backup_id: str) -> Path:
     from .pg import dump
 
     final = directory / f"database_{backup_id}.pgdump"
-    tmp = _tmp(directory, final.name)
-    try:
+    with _writing(final) as tmp:
         dump(tmp)
-        archive.fsync(tmp)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return final
 
 
@@ -153,13 +162,8 @@ def backup_design_assets(directory: Path, backup_id: str) -> tuple[Path, list[di
         files = {p.relative_to(source).as_posix(): p for p in sorted(source.rglob("*"))
                  if p.is_file() and not p.name.startswith(".") and p.suffix != ".part"}
     final = directory / f"design_assets_{backup_id}.zip"
-    tmp = _tmp(directory, final.name)
-    try:
+    with _writing(final) as tmp:
         members = archive.write_zip(tmp, files)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return final, members
 
 
@@ -168,15 +172,8 @@ def backup_config(directory: Path, backup_id: str) -> tuple[Path, list[str]]:
     dotfiles) and a summary of the non-secret settings."""
     redactions: list[str] = []
     final = directory / f"config_{backup_id}.zip"
-    tmp = _tmp(directory, final.name)
-    try:
-        with tempfile.TemporaryDirectory(dir=directory) as work:
-            files = _config_files(Path(work), redactions)
-            archive.write_zip(tmp, files)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _writing(final) as tmp, tempfile.TemporaryDirectory(dir=directory) as work:
+        archive.write_zip(tmp, _config_files(Path(work), redactions))
     return final, redactions
 
 
@@ -223,16 +220,7 @@ def backup_learned_patterns(directory: Path, backup_id: str) -> tuple[Path, int]
                  "pattern_name": p.pattern_name, "pattern_data": p.pattern_data,
                  "quality_score": p.quality_score, "filename": p.asset.filename,
                  "category": p.asset.category} for p in rows]
-    final = directory / f"learned_patterns_{backup_id}.json"
-    tmp = _tmp(directory, final.name)
-    try:
-        tmp.write_text(json.dumps(patterns, indent=2, ensure_ascii=False), encoding="utf-8")
-        archive.fsync(tmp)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return final, len(patterns)
+    return _write_json(directory / f"learned_patterns_{backup_id}.json", patterns), len(patterns)
 
 
 # -- the whole backup ---------------------------------------------------------------------
@@ -291,16 +279,7 @@ def _manifest(backup_id: str, label: str, entries: list[dict]) -> dict:
 
 
 def _write_manifest(directory: Path, backup_id: str, manifest: dict) -> None:
-    final = directory / f"backup_info_{backup_id}.json"
-    signed = signing.sign(manifest)
-    tmp = _tmp(directory, final.name)
-    try:
-        tmp.write_text(json.dumps(signed, indent=2, ensure_ascii=False), encoding="utf-8")
-        archive.fsync(tmp)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _write_json(directory / f"backup_info_{backup_id}.json", signing.sign(manifest))
 
 
 def list_backups() -> list[BackupInfo]:

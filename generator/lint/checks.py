@@ -7,6 +7,7 @@ from typing import Iterator
 
 from pptx.util import Emu
 
+from ..design import Box
 from ..fonts import measurer
 from ..render.canvas import contrast_ratio
 from ..render.text import wrap
@@ -25,25 +26,6 @@ MAX_TITLE_LINES = 2
 DEFAULT_INSETS = (91440, 45720, 91440, 45720)  # left, top, right, bottom
 _SOURCE_WORDS = ("source", "sources", "出典", "出所", "資料")
 _FIELD_PLACEHOLDERS = {"dt", "ftr", "sldNum", "hdr"}
-
-
-@dataclass
-class Bounds:
-    left: int
-    top: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.height
-
-    def contains(self, x: int, y: int) -> bool:
-        return self.left <= x <= self.right and self.top <= y <= self.bottom
 
 
 @dataclass
@@ -84,7 +66,7 @@ class SlideChecker:
 
     # -- walking shapes -----------------------------------------------------------------------
     def run(self) -> Iterator[tuple[str, str, str, str]]:
-        placed: list[tuple[object, Bounds]] = []
+        placed: list[tuple[object, Box]] = []
         titled = False
         for shape, bounds in self._shapes(self.slide.shapes, None):
             yield from self._geometry(shape, bounds)
@@ -96,7 +78,7 @@ class SlideChecker:
             placed.append((shape, bounds))
         yield from self._slide_warnings(titled)
 
-    def _shapes(self, shapes, transform) -> Iterator[tuple[object, Bounds]]:
+    def _shapes(self, shapes, transform) -> Iterator[tuple[object, Box]]:
         for shape in shapes:
             bounds = self._bounds(shape, transform)
             if shape.shape_type is not None and shape.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
@@ -105,13 +87,13 @@ class SlideChecker:
             else:
                 yield shape, bounds
 
-    def _bounds(self, shape, transform) -> Bounds:
+    def _bounds(self, shape, transform) -> Box:
         left, top = shape.left or 0, shape.top or 0
         width, height = shape.width or 0, shape.height or 0
         if transform is None:
-            return Bounds(left, top, width, height)
+            return Box(left, top, width, height)
         ox, oy, sx, sy, cx, cy = transform
-        return Bounds(int(ox + (left - cx) * sx), int(oy + (top - cy) * sy),
+        return Box(int(ox + (left - cx) * sx), int(oy + (top - cy) * sy),
                       int(width * sx), int(height * sy))
 
     def _group_transform(self, group, parent):
@@ -129,7 +111,7 @@ class SlideChecker:
         return (outer.left, outer.top, sx, sy, cx, cy)
 
     # -- geometry ----------------------------------------------------------------------------------
-    def _geometry(self, shape, bounds: Bounds):
+    def _geometry(self, shape, bounds: Box):
         if bounds.width == 0 and bounds.height == 0 and not shape.left and not shape.top:
             return
         t = OFF_SLIDE_TOLERANCE
@@ -145,7 +127,7 @@ class SlideChecker:
     def _is_title(self, shape) -> bool:
         return placeholder_type(shape) in TITLE_TYPES or shape.name == "Title"
 
-    def _text(self, shape, bounds: Bounds, placed, is_title: bool):
+    def _text(self, shape, bounds: Box, placed, is_title: bool):
         body = shape.text_frame._txBody
         body_pr = body.find(f"{A}bodyPr")
         if body_pr is not None and body_pr.get("vert") not in (None, "horz"):
@@ -239,7 +221,7 @@ class SlideChecker:
             yield (shape.name, "min_font", "error",
                    f"text at {min(sizes):g} pt (the minimum is {self.min_font_pt:g} pt)")
 
-    def _measure(self, lines: list[Line], bounds: Bounds, body_pr, scale: float,
+    def _measure(self, lines: list[Line], bounds: Box, body_pr, scale: float,
                  reduction: float) -> tuple[list[list[str]], float]:
         left, top, right, bottom = _insets(body_pr)
         width_pt = (bounds.width - left - right) / EMU_PER_PT
@@ -278,7 +260,7 @@ class SlideChecker:
                     break
 
     # -- contrast ----------------------------------------------------------------------------------------
-    def _contrast(self, shape, bounds: Bounds, placed, lines: list[Line]):
+    def _contrast(self, shape, bounds: Box, placed, lines: list[Line]):
         background = self._behind(shape, bounds, placed)
         if background is None:
             return
@@ -292,7 +274,7 @@ class SlideChecker:
                        f"(at least {MIN_CONTRAST}:1)")
                 return
 
-    def _behind(self, shape, bounds: Bounds, placed) -> str | None:
+    def _behind(self, shape, bounds: Box, placed) -> str | None:
         own = _fill_of(shape._element, self.colors)
         if own is not None:
             return None if own == "" else own

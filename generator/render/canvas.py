@@ -68,6 +68,13 @@ def relative_luminance(hex_color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def mix(color: str, other: str, share: float) -> str:
+    """`color` moved `share` (0..1) of the way towards `other`, both 'RRGGBB'."""
+    return "".join(
+        f"{round(int(color[i:i + 2], 16) * (1 - share) + int(other[i:i + 2], 16) * share):02X}"
+        for i in (0, 2, 4))
+
+
 def contrast_ratio(a: str, b: str) -> float:
     """WCAG contrast ratio between two 'RRGGBB' colours (1..21)."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
@@ -114,10 +121,7 @@ class Canvas:
             return color
         target = self.text_color_on(background)
         for step in range(1, 11):
-            share = step / 10
-            mixed = "".join(
-                f"{round(int(color[i:i + 2], 16) * (1 - share) + int(target[i:i + 2], 16) * share):02X}"
-                for i in (0, 2, 4))
+            mixed = mix(color, target, step / 10)
             if contrast_ratio(mixed, background) >= 4.5:
                 return mixed
         return target

@@ -183,6 +183,15 @@ def _style_common(ctx: SlideContext, chart, spec) -> None:
         chart.legend.font.size = Pt(design.type.label)
 
 
+def _markers(ctx: SlideContext, series, color: str, size: int) -> None:
+    """Solid round markers in `color` with no outline."""
+    series.marker.style = XL_MARKER_STYLE.CIRCLE
+    series.marker.size = size
+    series.marker.format.fill.solid()
+    ctx.canvas.paint(series.marker.format.fill.fore_color, color)
+    series.marker.format.line.fill.background()
+
+
 def _paint_series(ctx: SlideContext, chart, line: bool = False) -> None:
     accents = ctx.design.palette.accents
     for index, series in enumerate(chart.plots[0].series):
@@ -191,11 +200,7 @@ def _paint_series(ctx: SlideContext, chart, line: bool = False) -> None:
             series.format.line.width = Pt(2.25)
             ctx.canvas.paint(series.format.line.color, color)
             series.smooth = False
-            series.marker.style = XL_MARKER_STYLE.CIRCLE
-            series.marker.size = 5
-            series.marker.format.fill.solid()
-            ctx.canvas.paint(series.marker.format.fill.fore_color, color)
-            series.marker.format.line.fill.background()
+            _markers(ctx, series, color, 5)
         else:
             series.format.fill.solid()
             ctx.canvas.paint(series.format.fill.fore_color, color)
@@ -328,11 +333,7 @@ def _style_xy(ctx: SlideContext, chart, spec) -> None:
         color = accents[index % len(accents)]
         if spec.type == "scatter":
             series.format.line.fill.background()
-            series.marker.style = XL_MARKER_STYLE.CIRCLE
-            series.marker.size = 8
-            series.marker.format.fill.solid()
-            ctx.canvas.paint(series.marker.format.fill.fore_color, color)
-            series.marker.format.line.fill.background()
+            _markers(ctx, series, color, 8)
         else:
             series.format.fill.solid()
             ctx.canvas.paint(series.format.fill.fore_color, color)

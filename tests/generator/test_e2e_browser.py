@@ -6,16 +6,11 @@ Screenshots are saved under test-artifacts/e2e/ (kept after the run).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from pptx import Presentation
 
 from tests.conftest import REPO
@@ -43,26 +38,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(live_server, tmp_path):
-    """A real django-q2 cluster on the live server's database."""
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
-               DATA_DIR=str(settings.DATA_DIR), DJANGO_SETTINGS_MODULE="bcgslides.settings",
-               Q_WORKERS="1")
-    log = open(tmp_path / "qcluster.log", "wb")
-    process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "qcluster"], cwd=REPO,
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    yield process
-    os.killpg(process.pid, 15)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:  # qcluster can hang on SIGTERM (django-q2#346)
-        os.killpg(process.pid, 9)
-        process.wait(timeout=15)
-    log.close()
-
-
-@pytest.fixture
 def page(monkeypatch):
     from playwright.sync_api import sync_playwright
 
@@ -80,7 +55,7 @@ def page(monkeypatch):
         browser.close()
 
 
-def test_a_user_creates_follows_and_downloads_a_deck(alice, live_server, worker, page, tmp_path):
+def test_a_user_creates_follows_and_downloads_a_deck(alice, live_server, qcluster, page, tmp_path):
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", "pw-alice-123")
