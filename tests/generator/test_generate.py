@@ -164,3 +164,14 @@ def test_run_one_pending_takes_the_oldest(settings, tmp_path):
     assert first.status == Status.DONE and second.status == Status.QUEUED
     assert generate.run_one_pending() is True
     assert generate.run_one_pending() is False
+
+
+@pytest.mark.slow
+def test_a_500_slide_outline_renders_lint_clean(tmp_path):
+    text = "".join(f"# Point {i} moves the business forward\n\n- evidence {i}\n- data {i}\n\n"
+                   for i in range(500))
+    source = write(tmp_path, "long.md", text)
+    call_command("generate", str(source), "-o", str(tmp_path / "long.pptx"))
+    row = GeneratedPresentation.objects.get()
+    assert row.slide_count == 500 and row.lint_report["summary"]["errors"] == 0
+    assert len(Presentation(str(tmp_path / "long.pptx")).slides) == 500
