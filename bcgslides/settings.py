@@ -217,6 +217,8 @@ STORAGES = {
 
 # -- the deck engine -------------------------------------------------------------
 DECK_OUTPUT_DIR = DATA_DIR / "presentations"
+# Slide pictures through LibreOffice (off on hosts that should only generate decks).
+PREVIEWS_ENABLED = env.bool("PREVIEWS_ENABLED", default=True)
 # Font files used to measure text; empty means "search the usual system places".
 FONT_LATIN_FILE = env.str("FONT_LATIN_FILE", default="")
 FONT_EA_FILE = env.str("FONT_EA_FILE", default="")

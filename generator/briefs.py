@@ -7,7 +7,6 @@ edited by the user, then filled and rendered like any other deck.
 
 from __future__ import annotations
 
-from django.utils import timezone
 
 from .errors import GeneratorError
 from .models import GeneratedPresentation

@@ -34,8 +34,9 @@ def soffice() -> str | None:
 
 
 def available() -> bool:
-    """Whether previews can be rendered here (LibreOffice and pdftoppm installed)."""
-    return bool(soffice() and shutil.which("pdftoppm"))
+    """Whether previews are on (`PREVIEWS_ENABLED`) and can be rendered here (LibreOffice
+    and pdftoppm installed)."""
+    return settings.PREVIEWS_ENABLED and bool(soffice() and shutil.which("pdftoppm"))
 
 
 def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDTH) -> list[Path]:

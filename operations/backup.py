@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import zipfile
 from contextlib import contextmanager

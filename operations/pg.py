@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import shutil
 import subprocess
 from pathlib import Path
@@ -50,24 +51,38 @@ def dump(target: Path) -> None:
 
 
 def restore(dump_path: Path) -> None:
-    """Restore into a fresh scratch database first (proves the dump), then into the live one
-    in a single transaction (all or nothing)."""
+    """Restore into a fresh database, then swap it in for the live one.
+
+    The fresh database proves the dump restores completely before anything live
+    changes; the swap (two renames) is near-instant.  Other connections to the
+    live database are ended first (a restore is a maintenance operation); the
+    replaced database is dropped once the swap has succeeded, the pre-restore
+    backup being the way back.
+    """
     _check_versions("pg_restore")
-    scratch = f"{connection.settings_dict['NAME']}_restore_check"
-    _psql_admin(f'DROP DATABASE IF EXISTS "{scratch}"')
-    _psql_admin(f'CREATE DATABASE "{scratch}"')
+    live = connection.settings_dict["NAME"]
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    fresh, old = f"{live}_restore_{stamp}", f"{live}_before_{stamp}"
+    _psql_admin(f'CREATE DATABASE "{fresh}"')
     try:
-        _pg_restore(dump_path, scratch, clean=False)
-    finally:
-        _psql_admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+        _pg_restore(dump_path, fresh)
+    except BaseException:
+        _psql_admin(f'DROP DATABASE IF EXISTS "{fresh}"')
+        raise
     connection.close()
-    _pg_restore(dump_path, connection.settings_dict["NAME"], clean=True)
+    _psql_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{live}' AND pid <> pg_backend_pid()")
+    _psql_admin(f'ALTER DATABASE "{live}" RENAME TO "{old}"')
+    try:
+        _psql_admin(f'ALTER DATABASE "{fresh}" RENAME TO "{live}"')
+    except BaseException:
+        _psql_admin(f'ALTER DATABASE "{old}" RENAME TO "{live}"')
+        raise
+    _psql_admin(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
 
 
-def _pg_restore(dump_path: Path, database: str, *, clean: bool) -> None:
+def _pg_restore(dump_path: Path, database: str) -> None:
     options = ["--no-owner", "--single-transaction", "--exit-on-error"]
-    if clean:
-        options += ["--clean", "--if-exists"]
     result = subprocess.run(["pg_restore", *options, *_args(database), str(dump_path)],
                             capture_output=True, text=True, env=_env(), timeout=3600)
     if result.returncode != 0:

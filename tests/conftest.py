@@ -17,6 +17,48 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
 
 
+def database_url() -> str:
+    """The URL of the database the tests run on, for processes the tests start."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process a test starts (a command, a qcluster): the real
+    settings on this test's database, Redis database and DATA_DIR."""
+    import os
+
+    from django.conf import settings
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bcgslides.settings",
+               DATABASE_URL=database_url(), DATA_DIR=str(settings.DATA_DIR),
+               BACKUP_DIR=str(settings.BACKUP_DIR), REPORT_DIR=str(settings.REPORT_DIR))
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.Q_CLUSTER["redis"]  # this xdist worker's own database
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def empty_queue(db):
+    """django-q2's broker starts empty (Redis keeps its queue between tests)."""
+    from django_q.brokers import get_broker
+
+    get_broker().purge_queue()
+
+
+def queued_tasks() -> int:
+    """Tasks waiting in django-q2's broker (ORM or Redis)."""
+    from django_q.brokers import get_broker
+
+    return get_broker().queue_size() or 0
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS
@@ -63,12 +105,8 @@ def qcluster(transactional_db, tmp_path):
     import sys
     import time
 
-    from django.conf import settings
-    from django.db import connection
 
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
-               DATA_DIR=str(settings.DATA_DIR), DJANGO_SETTINGS_MODULE="bcgslides.settings",
-               Q_WORKERS="1")
+    env = child_env(Q_WORKERS="1")
     log = open(tmp_path / "qcluster.log", "wb")
     process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "qcluster"], cwd=REPO,
                                env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -21,3 +21,11 @@ from bcgslides.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en"  # deterministic whatever the machine's locale
+
+# On the PostgreSQL + Redis pass, each xdist worker gets its own Redis database
+# (the tests clear the cache and the queue; workers must not clear each other's).
+if REDIS_URL:  # noqa: F405
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    _redis = REDIS_URL.rsplit("/", 1)[0] + f"/{14 - _worker}"  # noqa: F405
+    CACHES["default"]["LOCATION"] = _redis  # noqa: F405
+    Q_CLUSTER["redis"] = _redis  # noqa: F405

@@ -307,7 +307,7 @@ def build_two_column(ctx: SlideContext, slide) -> None:
 @register("kpi")
 def build_kpi(ctx: SlideContext, slide) -> None:
     """Big numbers in a row (two rows past three), each with its label and change."""
-    design, canvas = ctx.design, ctx.canvas
+    canvas = ctx.canvas
     count = len(slide.metrics)
     per_row = count if count <= 3 else (count + 1) // 2
     row_count = 1 if count <= 3 else 2

@@ -6,11 +6,11 @@ import io
 import json
 
 import pytest
-from django_q.models import OrmQ
 from pptx import Presentation
 
 from generator import tasks, tokens
 from generator.models import GeneratedPresentation
+from tests.conftest import queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_wrong_token_is_refused(client, alice_token):
     assert response.status_code == 401
 
 
-def test_a_spec_is_queued_then_generated_and_downloaded(client, alice, alice_token, settings,
+def test_a_spec_is_queued_then_generated_and_downloaded(client, alice, alice_token, settings, empty_queue,
                                                         tmp_path, django_capture_on_commit_callbacks):
     settings.DECK_OUTPUT_DIR = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
@@ -51,7 +51,7 @@ def test_a_spec_is_queued_then_generated_and_downloaded(client, alice, alice_tok
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == "queued" and body["download_url"] is None
-    assert OrmQ.objects.count() == 1  # handed to the django-q2 broker
+    assert queued_tasks() == 1  # handed to the django-q2 broker
     tasks.generate_presentation(body["id"])  # what a qcluster worker runs
     status = client.get(f"/api/presentations/{body['id']}", **auth(alice_token)).json()
     assert status["status"] == "done" and status["progress"] == 100

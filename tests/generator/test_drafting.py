@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from generator import drafting, llm, llm_cache
 from generator.errors import BudgetExceeded, DraftingError, LLMNotConfigured
 from generator.models import ApiUsage, BudgetReservation
 from tests.conftest import FAKE_KEY as KEY
-from tests.conftest import REPO
+from tests.conftest import REPO, child_env
 
 BRIEF = ("Topic: entering the domestic EV market. Audience: the board. Objective: decide "
          "whether to partner. Facts: the market grows 25% a year to JPY 3.2tn by 2030. "
@@ -219,11 +216,8 @@ def test_two_processes_race_for_the_last_of_the_budget(fake, settings):
     fake.reply({"ok": 1}, delay=1.0)
     fake.reply({"ok": 2}, delay=1.0)
     limit = 0.15  # one call's estimate (~0.09 JPY at gpt-4o-mini list price) fits, two don't
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bcgslides.settings",
-               DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
-               DATA_DIR=str(django_settings.DATA_DIR), OPENAI_API_KEY=KEY,
-               OPENAI_BASE_URL=fake.url, OPENAI_MODEL="gpt-4o-mini",
-               API_COST_LIMIT_JPY=str(limit), OPENAI_MAX_RETRIES="0")
+    env = child_env(OPENAI_API_KEY=KEY, OPENAI_BASE_URL=fake.url, OPENAI_MODEL="gpt-4o-mini",
+                    API_COST_LIMIT_JPY=str(limit), OPENAI_MAX_RETRIES="0")
     script = (
         "import sys, django; django.setup()\n"
         "from generator import llm\n"

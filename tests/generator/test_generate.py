@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from pptx import Presentation
 
 from generator import generate
@@ -134,8 +135,13 @@ def test_run_records_a_failure_with_its_reason(settings, tmp_path):
 def test_only_one_worker_claims_a_deck():
     row = queued()
     results = []
-    threads = [threading.Thread(target=lambda: results.append(generate.claim(row.pk)))
-               for _ in range(4)]
+    def claim():
+        try:
+            results.append(generate.claim(row.pk))
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

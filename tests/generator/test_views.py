@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django_q.models import OrmQ
 
 from generator import tasks
 from generator.models import ApiUsage, GeneratedPresentation
+from tests.conftest import queued_tasks
 
 pytestmark = pytest.mark.django_db
 Status = GeneratedPresentation.Status
@@ -50,7 +50,8 @@ def test_the_language_switcher_sets_the_language(client, alice):
     assert 'lang="ja"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_new_deck_from_an_outline_is_queued(client, alice, django_capture_on_commit_callbacks):
+def test_new_deck_from_an_outline_is_queued(client, alice, empty_queue,
+                                            django_capture_on_commit_callbacks):
     client.force_login(alice)
     outline = "---\ntitle: 市場参入\n---\n\n# 提携による参入を推奨する\n\n- 最速で規模を確保できる\n"
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,7 +59,7 @@ def test_new_deck_from_an_outline_is_queued(client, alice, django_capture_on_com
     row = GeneratedPresentation.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/decks/{row.pk}/"
     assert row.owner == alice and row.status == Status.QUEUED
-    assert OrmQ.objects.count() == 1
+    assert queued_tasks() == 1
 
 
 def test_a_bad_outline_shows_its_problems_and_records_nothing(client, alice):

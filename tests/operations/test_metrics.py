@@ -19,7 +19,7 @@ from django.utils import timezone
 from operations import metrics
 from operations.models import MetricSample
 from operations.schedules import SCHEDULES, ensure_schedules
-from tests.conftest import REPO
+from tests.conftest import REPO, child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,12 +72,7 @@ def test_perfreport_writes_a_report(settings, capsys):
 
 
 def test_perfreport_watch_stops_cleanly_on_sigterm(settings):
-    from django.conf import settings as django_settings
-    from django.db import connection
-
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bcgslides.settings",
-               DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
-               DATA_DIR=str(django_settings.DATA_DIR), HEALTH_URL="http://127.0.0.1:9/x")
+    env = child_env(HEALTH_URL="http://127.0.0.1:9/x")
     process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "perfreport", "--watch",
                                 "--interval", "0.2"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
