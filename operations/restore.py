@@ -193,9 +193,11 @@ def _after_database() -> bool:
     if pending:
         call_command("migrate", verbosity=0, interactive=False)
     from django.contrib.sessions.models import Session
+    from django_q.brokers import get_broker
     from django_q.models import OrmQ
 
-    OrmQ.objects.all().delete()
+    OrmQ.objects.all().delete()  # the ORM broker's queue came back with the database
+    get_broker().purge_queue()  # a Redis broker's queue names rows the restore replaced
     Session.objects.all().delete()
     from .schedules import ensure_schedules
 

@@ -22,7 +22,7 @@ from django.db import connection
 from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
 from operations import archive, backup, restore, signing
 from operations.errors import BackupError, VerificationError
-from tests.conftest import REPO, child_env
+from tests.conftest import REPO, child_env, queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -154,12 +154,15 @@ def test_restore_drops_sessions_and_queued_tasks_and_reapplies_schedules(client,
     from django.contrib.sessions.models import Session
     from django_q.models import OrmQ, Schedule
 
+    from django_q.tasks import async_task
+
     client.force_login(alice)
     OrmQ.objects.create(key="bcgslides", payload="x", lock=None)
     info = backup.create()
+    async_task("generator.tasks.generate_presentation", 1)  # queued on whichever broker
     Schedule.objects.all().delete()
     restore.run(info.id)
-    assert Session.objects.count() == 0 and OrmQ.objects.count() == 0
+    assert Session.objects.count() == 0 and OrmQ.objects.count() == 0 and queued_tasks() == 0
     assert Schedule.objects.filter(name="backup-daily").exists()
 
 
