@@ -14,6 +14,9 @@ def _known_secrets() -> list[str]:
     from django.conf import settings
 
     values = [getattr(settings, "OPENAI_API_KEY", ""), getattr(settings, "SECRET_KEY", "")]
+    # the shared file store's keys (MEDIA_STORAGE_URL), wherever they were read from
+    storage = getattr(settings, "STORAGES", {}).get("default", {}).get("OPTIONS", {})
+    values += [storage.get("secret_key") or "", storage.get("access_key") or ""]
     return [value for value in values if value and len(value) >= 8]
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from bcgslides import filestore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,13 +44,27 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _secret(name: str) -> str:
+    """A secret from `name`, or read from the file named by `name`_FILE (which wins)."""
+    file_name = env.str(f"{name}_FILE", default="")
+    if not file_name:
+        return env.str(name, default="")
+    try:
+        value = Path(file_name).expanduser().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name} "
+                                   f"({exc.__class__.__name__})") from None
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE: {file_name} is empty")
+    return value
+
+
 # -- paths: one DATA_DIR, with logs/, backups/ and reports/ beside it --------
 DATA_DIR = _path("DATA_DIR", BASE_DIR / "data")
 LOG_DIR = _path("LOG_DIR", DATA_DIR.parent / "logs")
 BACKUP_DIR = _path("BACKUP_DIR", DATA_DIR.parent / "backups")
 REPORT_DIR = _path("REPORT_DIR", DATA_DIR.parent / "reports")
 CONFIG_DIR = _path("CONFIG_DIR", BASE_DIR / "config")
-DESIGN_ASSET_DIR = DATA_DIR / "design_assets"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 for _dir in (DATA_DIR, LOG_DIR):
@@ -68,9 +85,17 @@ def _secret_key() -> str:
         return key
     stored = DATA_DIR / "secret_key"
     if not stored.exists():
-        fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        # Written whole under a temporary name, then linked into place: processes that
+        # start together on a fresh DATA_DIR (web and worker) all read the one winner.
+        fd, tmp = tempfile.mkstemp(prefix=".secret_key.", dir=DATA_DIR)  # 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            os.link(tmp, stored)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return stored.read_text(encoding="utf-8").strip()
 
 
@@ -78,6 +103,23 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# -- serving behind a TLS proxy (docs/deployment.md) ------------------------------------
+# HTTPS=true: the proxy terminates TLS and says so in X-Forwarded-Proto; cookies are
+# then secure-only and plain HTTP is redirected.  HSTS is opt-in (it cannot be undone
+# in browsers that saw it), with SECURE_HSTS_SECONDS.
+HTTPS = env.bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the load balancer's probe speaks plain HTTP
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS and SECURE_HSTS_SECONDS == 0:
+    SILENCED_SYSTEM_CHECKS = ["security.W004"]  # HSTS left off on purpose (see above)
 APP_VERSION = "0.1.0"
 
 INSTALLED_APPS = [
@@ -208,15 +250,38 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = _path("STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Serve from the apps' static folders too, so a run without collectstatic still works.
-WHITENOISE_USE_FINDERS = True
+# Once collectstatic has run, whitenoise serves STATIC_ROOT (with its compressed copies);
+# before, it serves the apps' static folders, so a run without collectstatic still works.
+WHITENOISE_USE_FINDERS = not any(STATIC_ROOT.iterdir())
+
+# -- shared files: design assets, decks, slide pictures (generator/files.py) --------
+# Unset: files under DATA_DIR (design_assets/, presentations/, previews/, thumbnails/).
+# s3://bucket/prefix?endpoint_url=...&region=...: an S3-compatible bucket shared by
+# every web and worker host; its credentials are read only then.
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="").strip()
+if MEDIA_STORAGE_URL:
+    _files_storage = filestore.bucket_storage(
+        MEDIA_STORAGE_URL, access_key=env.str("AWS_ACCESS_KEY_ID", default="").strip(),
+        secret_key=_secret("AWS_SECRET_ACCESS_KEY"))
+else:
+    _files_storage = filestore.local_storage(DATA_DIR)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 # -- the deck engine -------------------------------------------------------------
-DECK_OUTPUT_DIR = DATA_DIR / "presentations"
+# Worker liveness (generator/liveness.py): a running deck's worker beats every
+# DECK_HEARTBEAT_SECONDS; one silent for DECK_STALL_SECONDS is presumed dead and
+# the deck is queued again, at most DECK_MAX_ATTEMPTS claims in all, then failed.
+DECK_HEARTBEAT_SECONDS = _positive("DECK_HEARTBEAT_SECONDS", 10.0)
+DECK_STALL_SECONDS = _positive("DECK_STALL_SECONDS", 60.0)
+DECK_MAX_ATTEMPTS = env.int("DECK_MAX_ATTEMPTS", default=2)
+if DECK_HEARTBEAT_SECONDS <= 0 or DECK_STALL_SECONDS < 3 * DECK_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("DECK_STALL_SECONDS must be at least three heartbeats "
+                               "(3 x DECK_HEARTBEAT_SECONDS, which must be above 0)")
+if DECK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("DECK_MAX_ATTEMPTS must be 1 or more")
 # Slide pictures through LibreOffice (off on hosts that should only generate decks).
 PREVIEWS_ENABLED = env.bool("PREVIEWS_ENABLED", default=True)
 # Font files used to measure text; empty means "search the usual system places".
@@ -307,5 +372,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},
         "openai": {"level": "WARNING"},
+        # boto3 announces every credential lookup and connection at INFO
+        "boto3": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
     },
 }

@@ -53,9 +53,13 @@ class DesignAssetAdmin(admin.ModelAdmin):
     def thumbnails(self, asset):
         from django.urls import reverse
 
+        from .errors import SharedFilesError
         from .preview import asset_thumbnails, available
 
-        pictures = asset_thumbnails(asset)
+        try:
+            pictures = asset_thumbnails(asset)
+        except SharedFilesError as exc:
+            return _("The file store is not available (%(error)s).") % {"error": exc}
         if not pictures:
             return _("Not rendered yet (use the action).") if available() else _(
                 "LibreOffice is not installed: no slide pictures.")
@@ -63,6 +67,17 @@ class DesignAssetAdmin(admin.ModelAdmin):
             '<img src="{}" style="width:200px;margin:2px;border:1px solid #ccc">',
             reverse("generator-design-thumbnail", args=[asset.pk, n]))
             for n in range(1, len(pictures) + 1)))
+
+    def delete_model(self, request, asset):
+        from .learn import delete_asset
+
+        delete_asset(asset)  # the row, and its template and pictures in the shared files
+
+    def delete_queryset(self, request, queryset):
+        from .learn import delete_asset
+
+        for asset in queryset:
+            delete_asset(asset)
 
     @admin.action(description=_("Learn the selected designs again"))
     def relearn(self, request, queryset):
@@ -116,7 +131,8 @@ class GeneratedPresentationAdmin(admin.ModelAdmin):
     list_filter = ("status", "source_kind", LintFilter)
     search_fields = ("title", "owner__username", "error")
     list_select_related = ("owner", "asset")
-    readonly_fields = ("created_at", "updated_at", "started_at", "finished_at")
+    readonly_fields = ("created_at", "updated_at", "started_at", "finished_at", "job", "worker",
+                       "heartbeat_at", "attempts")
     date_hierarchy = "created_at"
 
 

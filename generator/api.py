@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
+import logging
 
 from django.conf import settings
 from django.http import FileResponse, JsonResponse
@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import decks, tokens
-from .errors import SpecError
+from . import decks, files, tokens
+from .errors import SharedFilesError, SpecError
 from .forms import parse_source
 from .models import DesignAsset, GeneratedPresentation
 from .spec import load_spec
+
+logger = logging.getLogger(__name__)
 
 
 def error(status: int, message: str, **extra) -> JsonResponse:
@@ -176,9 +178,15 @@ def download(request, pk: int):
         row = _downloadable(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         return error(404, _("No such presentation."))
-    if row.status != GeneratedPresentation.Status.DONE or not Path(row.file).is_file():
+    if row.status != GeneratedPresentation.Status.DONE:
         return error(409, _("The deck is not ready (status: %(status)s).") % {"status": row.status})
-    return deck_file_response(row)
+    try:
+        return deck_file_response(row)
+    except FileNotFoundError:
+        return error(404, _("The deck's file is missing."))
+    except SharedFilesError as exc:
+        logger.error("deck %s could not be read: %s", pk, exc)
+        return error(503, _("The file store is not available; try again later."))
 
 
 def _downloadable(user, pk: int) -> GeneratedPresentation:
@@ -189,9 +197,10 @@ def _downloadable(user, pk: int) -> GeneratedPresentation:
 
 
 def deck_file_response(row: GeneratedPresentation) -> FileResponse:
-    """The .pptx as an attachment named after the title (sanitised by Django)."""
+    """The .pptx, streamed from the shared files as an attachment named after the title
+    (sanitised by Django).  Raises `FileNotFoundError` or `SharedFilesError`."""
     name = f"{(row.title or 'deck')[:80]}-v{row.version}.pptx".replace("/", "-")
-    return FileResponse(open(row.file, "rb"), as_attachment=True, filename=name,
+    return FileResponse(files.open(row.file), as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument."
                                      "presentationml.presentation")
 

@@ -7,7 +7,6 @@ edited by the user, then filled and rendered like any other deck.
 
 from __future__ import annotations
 
-
 from .errors import GeneratorError
 from .models import GeneratedPresentation
 
@@ -16,20 +15,23 @@ Status = GeneratedPresentation.Status
 
 def draft_for(presentation_id: int) -> GeneratedPresentation:
     """Draft the storyline of a queued brief row and leave it for review (or failed)."""
-    from . import drafting, generate
+    from . import drafting, generate, liveness
 
-    if not generate.claim(presentation_id):
+    worker = liveness.identity()
+    if not generate.claim(presentation_id, worker=worker, job=GeneratedPresentation.Job.STORYLINE):
         return GeneratedPresentation.objects.get(pk=presentation_id)
     row = GeneratedPresentation.objects.get(pk=presentation_id)
-    GeneratedPresentation.objects.filter(pk=row.pk).update(stage="storyline", progress=10)
-    try:
-        storyline = drafting.draft_storyline(row.source_text, presentation=row, user=row.owner)
-    except Exception as exc:
-        generate.record_failure(row.pk, exc)
-        if not isinstance(exc, GeneratorError):
-            raise
-        return GeneratedPresentation.objects.get(pk=row.pk)
-    GeneratedPresentation.objects.filter(pk=row.pk).update(
+    liveness.owned(row.pk, worker).update(stage="storyline", progress=10)
+    with liveness.heartbeat(row.pk, worker):
+        try:
+            storyline = drafting.draft_storyline(row.source_text, presentation=row,
+                                                 user=row.owner)
+        except Exception as exc:
+            generate.record_failure(row.pk, exc, worker=worker)
+            if not isinstance(exc, GeneratorError):
+                raise
+            return GeneratedPresentation.objects.get(pk=row.pk)
+    liveness.owned(row.pk, worker).update(
         storyline=storyline.model_dump(mode="json"), status=Status.REVIEW, stage="review",
         progress=30, title=storyline.title[:500],
     )

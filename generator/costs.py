@@ -23,6 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import liveness
 from .errors import BudgetExceeded
 from .models import ApiUsage, BudgetLock, BudgetReservation
 from .usage import month_start
@@ -117,7 +118,8 @@ def reserve(model: str, estimate: Decimal) -> Reservation:
                 "outline instead: the offline path needs no API."
             ) % {"estimate": f"{estimate:,.2f}", "limit": f"{limit:,.0f}",
                  "spent": f"{committed:,.2f}"})
-        row = BudgetReservation.objects.create(model=model, amount_jpy=estimate)
+        row = BudgetReservation.objects.create(model=model, amount_jpy=estimate,
+                                               worker=liveness.identity())
     return Reservation(pk=row.pk, model=model, amount=estimate)
 
 

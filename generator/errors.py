@@ -54,3 +54,7 @@ class LLMNotConfigured(DraftingError):
 
 class BudgetExceeded(DraftingError):
     """A call would cross the monthly hard limit."""
+
+
+class SharedFilesError(GeneratorError):
+    """The shared file store (an S3-compatible bucket) failed or refused a request."""

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import logging
 import secrets
+import tempfile
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
+from . import files, liveness
 from .design import Design, default_design
 from .errors import GeneratorError, SpecError
 from .models import DesignAsset, GeneratedPresentation
@@ -76,14 +77,22 @@ def spec_from_source(kind: str, text: str, *, base_dir: Path | None = None, brie
 
 
 def managed_path() -> Path:
-    """A new file name under DECK_OUTPUT_DIR: generated, never derived from user input."""
+    """A new deck's storage name, relative (`presentations/deck-<time>-<random>.pptx`):
+    generated, never derived from user input; `generator.files` decides where it lives."""
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    return Path(settings.DECK_OUTPUT_DIR) / f"deck-{stamp}-{secrets.token_hex(6)}.pptx"
+    return Path(files.DECKS) / f"deck-{stamp}-{secrets.token_hex(6)}.pptx"
 
 
 def produce(spec: DeckSpec, design: Design, out: Path, *, base_dir: Path | None = None,
             on_stage: StageCallback | None = None) -> Outcome:
-    """Render `spec` in `design` to `out` (atomically) and lint the written file."""
+    """Render `spec` in `design`, lint the written file and store it in the shared files.
+
+    `out` is the deck's storage name (from `managed_path`), or an absolute local
+    path the caller also wants the deck written to (`generate -o OUT.pptx`; the
+    shared copy then gets a managed name).  The deck is rendered to a private
+    temporary file first: if any step fails, nothing is stored and `out` is as
+    it was.  The returned `Outcome.path` is the storage name.
+    """
     from .lint import lint_file
     from .render import render_to_file
 
@@ -92,11 +101,27 @@ def produce(spec: DeckSpec, design: Design, out: Path, *, base_dir: Path | None 
     def on_slide(done: int, total: int) -> None:
         stage("render", 30 + int(55 * done / max(total, 1)))
 
-    stage("render", 30)
-    result = render_to_file(spec, out, design, base_dir=base_dir, progress=on_slide)
-    stage("lint", 90)
-    report = lint_file(result.path).to_dict()
-    return Outcome(spec=spec, path=result.path, slide_count=result.slide_count, lint=report)
+    with tempfile.TemporaryDirectory(prefix="bcgslides-deck-") as work:
+        local = Path(work) / "deck.pptx"
+        stage("render", 30)
+        result = render_to_file(spec, local, design, base_dir=base_dir, progress=on_slide)
+        stage("lint", 90)
+        report = lint_file(local).to_dict()
+        name = _store_deck(local, Path(out))
+    return Outcome(spec=spec, path=Path(name), slide_count=result.slide_count, lint=report)
+
+
+def _store_deck(local: Path, out: Path) -> str:
+    """Store the rendered deck; for an absolute `out`, also copy it there (both or neither)."""
+    if not out.is_absolute():
+        return files.store(local, out.as_posix())
+    name = files.store(local, managed_path().as_posix())
+    try:
+        files.copy_atomically(local, out)
+    except BaseException:
+        files.delete(name)
+        raise
+    return name
 
 
 def generate_now(*, spec: DeckSpec, source_kind: str, source_text: str, out: Path | None = None,
@@ -112,11 +137,15 @@ def generate_now(*, spec: DeckSpec, source_kind: str, source_text: str, out: Pat
     design = design_for(asset_id)
     started = timezone.now()
     outcome = produce(spec, design, Path(out) if out else managed_path(), base_dir=base_dir)
-    with transaction.atomic():
-        row = presentation or GeneratedPresentation()
-        _fill_done(row, outcome, source_kind=source_kind, source_text=source_text,
-                   asset_id=asset_id, owner=owner, started=started)
-        row.save()
+    try:
+        with transaction.atomic():
+            row = presentation or GeneratedPresentation()
+            _fill_done(row, outcome, source_kind=source_kind, source_text=source_text,
+                       asset_id=asset_id, owner=owner, started=started)
+            row.save()
+    except BaseException:
+        files.delete(outcome.path.as_posix())  # no row would ever serve or remove it
+        raise
     return row
 
 
@@ -129,7 +158,7 @@ def _fill_done(row: GeneratedPresentation, outcome: Outcome, *, source_kind: str
     row.asset_id = asset_id
     row.owner = owner if owner is not None else row.owner
     row.status, row.progress, row.stage = Status.DONE, 100, "done"
-    row.file = str(outcome.path)
+    row.file = outcome.path.as_posix()  # the storage name, relative (generator.files)
     row.slide_count = outcome.slide_count
     row.lint_report = outcome.lint
     row.error = ""
@@ -146,11 +175,17 @@ def _cost_of(row: GeneratedPresentation) -> Decimal:
 
 
 # -- queued generation (web, API, tasks) ------------------------------------------------
-def claim(presentation_id: int) -> bool:
-    """Move a queued row to running; False when another worker got it first."""
+def claim(presentation_id: int, *, worker: str | None = None,
+          job: str = GeneratedPresentation.Job.DECK) -> bool:
+    """Move a queued row to running for `worker` (this process by default); False when
+    another worker got it first (or it is not queued).  `attempts` counts the claims of
+    the same job (a brief's deck job starts again at 1 after its storyline job)."""
+    now = timezone.now()
+    attempt = Case(When(job=job, then=F("attempts") + 1), default=Value(1))
     claimed = GeneratedPresentation.objects.filter(
         pk=presentation_id, status=Status.QUEUED
-    ).update(status=Status.RUNNING, stage="start", progress=1, started_at=timezone.now())
+    ).update(status=Status.RUNNING, stage="start", progress=1, started_at=now, heartbeat_at=now,
+             worker=worker or liveness.identity(), job=job, attempts=attempt)
     return claimed == 1
 
 
@@ -158,27 +193,45 @@ def run(presentation_id: int, *, base_dir: Path | None = None) -> GeneratedPrese
     """Generate a queued deck, reporting stage and progress on its row.
 
     Any error ends the row `failed` with the reason (and is logged); the
-    function never leaves it `running`.
+    function never leaves it `running`.  A worker presumed dead meanwhile
+    (`liveness.recover_stalled`) has lost the row: its late result is dropped.
     """
-    if not claim(presentation_id):
+    worker = liveness.identity()
+    if not claim(presentation_id, worker=worker):
         return GeneratedPresentation.objects.get(pk=presentation_id)
     row = GeneratedPresentation.objects.get(pk=presentation_id)
     reporter = _ProgressReporter(row.pk)
-    try:
-        reporter("parse", 5)
-        spec = _spec_for_row(row, base_dir, reporter)
-        design = design_for(row.asset_id)
-        outcome = produce(spec, design, managed_path(), base_dir=base_dir, on_stage=reporter)
-    except Exception as exc:  # every failure is recorded on the row, then re-raised if unexpected
-        record_failure(row.pk, exc)
-        if not isinstance(exc, GeneratorError):
-            raise
-        return GeneratedPresentation.objects.get(pk=row.pk)
-    row.refresh_from_db()
-    _fill_done(row, outcome, source_kind=row.source_kind, source_text=row.source_text,
-               asset_id=row.asset_id, owner=row.owner, started=row.started_at)
-    row.save()
-    return row
+    with liveness.heartbeat(row.pk, worker):
+        try:
+            reporter("parse", 5)
+            spec = _spec_for_row(row, base_dir, reporter)
+            design = design_for(row.asset_id)
+            outcome = produce(spec, design, managed_path(), base_dir=base_dir, on_stage=reporter)
+        except Exception as exc:  # every failure is recorded on the row, then re-raised if unexpected
+            record_failure(row.pk, exc, worker=worker)
+            if not isinstance(exc, GeneratorError):
+                raise
+            return GeneratedPresentation.objects.get(pk=row.pk)
+        return _finish(row.pk, worker, outcome)
+
+
+def _finish(presentation_id: int, worker: str, outcome: Outcome) -> GeneratedPresentation:
+    """Record `outcome` on the row if `worker` still owns it; otherwise drop the file."""
+    with transaction.atomic():
+        row = liveness.owned(presentation_id, worker).select_for_update().first()
+        if row is not None:
+            _fill_done(row, outcome, source_kind=row.source_kind, source_text=row.source_text,
+                       asset_id=row.asset_id, owner=row.owner, started=row.started_at)
+            row.save()
+            return row
+    _discard(outcome)
+    logger.warning("deck %s: worker %s lost it while rendering; its result is dropped",
+                   presentation_id, worker)
+    return GeneratedPresentation.objects.get(pk=presentation_id)
+
+
+def _discard(outcome: Outcome) -> None:
+    files.delete(outcome.path.as_posix())
 
 
 def _spec_for_row(row: GeneratedPresentation, base_dir: Path | None, reporter) -> DeckSpec:
@@ -198,15 +251,19 @@ def _spec_for_row(row: GeneratedPresentation, base_dir: Path | None, reporter) -
     return drafting.draft_deck(brief=row.source_text, presentation=row, user=row.owner)
 
 
-def record_failure(presentation_id: int, exc: BaseException) -> None:
+def record_failure(presentation_id: int, exc: BaseException, *, worker: str | None = None
+                   ) -> None:
+    """Fail the row with the reason of `exc` (only while `worker` owns it, when given)."""
     message = str(exc) or exc.__class__.__name__
     if isinstance(exc, GeneratorError):
         logger.warning("presentation %s failed: %s", presentation_id, message)
     else:
         logger.exception("presentation %s crashed", presentation_id)
-    GeneratedPresentation.objects.filter(pk=presentation_id).update(
-        status=Status.FAILED, error=message[:5000], stage="failed", finished_at=timezone.now()
-    )
+    rows = GeneratedPresentation.objects.filter(pk=presentation_id)
+    if worker is not None:
+        rows = rows.filter(status=Status.RUNNING, worker=worker)
+    rows.update(status=Status.FAILED, error=message[:5000], stage="failed",
+                finished_at=timezone.now())
 
 
 def record_failure_if_unfinished(presentation_id: int, reason: str) -> bool:
@@ -216,15 +273,6 @@ def record_failure_if_unfinished(presentation_id: int, reason: str) -> bool:
     ).update(status=Status.FAILED, stage="failed", error=reason[:5000],
              finished_at=timezone.now())
     return changed == 1
-
-
-def fail_stale(max_age_seconds: int) -> int:
-    """Turn rows stuck in `running` longer than `max_age_seconds` to failed (a dead worker)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=max_age_seconds)
-    return GeneratedPresentation.objects.filter(
-        status=Status.RUNNING, started_at__lt=cutoff
-    ).update(status=Status.FAILED, stage="failed", finished_at=timezone.now(),
-             error="the worker stopped before finishing (timeout or crash)")
 
 
 def run_one_pending(*, base_dir: Path | None = None) -> bool:

@@ -1,7 +1,7 @@
 """Safe intake of an uploaded .pptx before anything reads it as a presentation.
 
 Every check runs on a private temporary copy; the file is stored (under a
-generated name in DESIGN_ASSET_DIR) only after all of them pass, so a bad
+generated name in the shared files' design_assets/) only after all of them pass, so a bad
 upload leaves no file and no row.  Refused: files over the size limit,
 encrypted or legacy OLE files, anything that is not a zip with the parts a
 presentation needs, zip bombs, member names that escape (absolute, `..`,
@@ -69,7 +69,7 @@ def receive(source: BinaryIO | Path, *, filename: str = "") -> CheckedFile:
 
 def _copy(source: BinaryIO | Path) -> Path:
     limit = settings.MAX_UPLOAD_BYTES
-    directory = Path(settings.DESIGN_ASSET_DIR).parent / "incoming"
+    directory = Path(settings.DATA_DIR) / "incoming"  # local on every host, never shared
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="upload-", suffix=".tmp", dir=directory)
     handle = source.open("rb") if isinstance(source, Path) else source

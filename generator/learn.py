@@ -27,20 +27,18 @@ table styles = completeness of what was found.  Patterns above 0.5 are the
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections import Counter
 from pathlib import Path
 from statistics import mean, median
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from . import ingest
+from . import files, ingest
 from .errors import InvalidDeckFile
 from .models import DesignAsset, DesignPattern
 from .render.canvas import contrast_ratio
@@ -79,36 +77,24 @@ def learn_design(*, file=None, path: Path | None = None, filename: str = "", cat
 
 
 def _store(checked: ingest.CheckedFile, *, filename: str, category: str, user) -> DesignAsset:
-    directory = Path(settings.DESIGN_ASSET_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{uuid.uuid4().hex}.pptx"
-    final = directory / stored_name
-    _place(checked.path, final)
+    # learned from the checked local copy, which is also what goes to the shared store
+    # under a generated name: complete or not at all (files.store)
+    patterns = extract(checked.path)
+    stored = files.store(checked.path, f"{files.ASSETS}/{uuid.uuid4().hex}.pptx")
     try:
         with transaction.atomic():
             asset = DesignAsset.objects.create(
                 filename=Path(filename).name[:255], category=category[:100],
-                stored_name=stored_name, sha256=checked.sha256, size_bytes=checked.size,
-                slide_count=checked.slides, uploaded_by=user)
-            _save_patterns(asset, extract(final))
+                stored_name=stored.rsplit("/", 1)[-1], sha256=checked.sha256,
+                size_bytes=checked.size, slide_count=checked.slides, uploaded_by=user)
+            _save_patterns(asset, patterns)
             asset.learned_at = timezone.now()
             asset.save(update_fields=["learned_at"])
     except BaseException:
-        final.unlink(missing_ok=True)
+        files.delete(stored)
         raise
     logger.info("learned design asset %s from '%s'", asset.pk, asset.filename)
     return asset
-
-
-def _place(source: Path, final: Path) -> None:
-    """Put the checked copy in place under its generated name, complete or not at all."""
-    tmp = final.with_suffix(".part")
-    with source.open("rb") as reader, tmp.open("wb") as writer:
-        for chunk in iter(lambda: reader.read(1024 * 1024), b""):
-            writer.write(chunk)
-        writer.flush()
-        os.fsync(writer.fileno())
-    os.replace(tmp, final)
 
 
 def relearn(asset: DesignAsset) -> DesignAsset:
@@ -123,15 +109,13 @@ def relearn(asset: DesignAsset) -> DesignAsset:
 
 
 def delete_asset(asset: DesignAsset) -> None:
-    """Remove an asset, its patterns, its file and its thumbnails."""
-    import shutil
+    """Remove an asset, its patterns, its file and its thumbnails (from the shared store)."""
+    from .preview import asset_prefix
 
-    from .preview import asset_folder
-
-    path, thumbs = asset.path, asset_folder(asset)
+    name, thumbs = f"{files.ASSETS}/{asset.stored_name}", asset_prefix(asset)
     asset.delete()
-    path.unlink(missing_ok=True)
-    shutil.rmtree(thumbs, ignore_errors=True)
+    files.delete(name)
+    files.delete_all(thumbs)
 
 
 def _save_patterns(asset: DesignAsset, patterns: list[dict]) -> None:

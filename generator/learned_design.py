@@ -30,7 +30,9 @@ def _patterns(asset: DesignAsset) -> dict[str, list]:
 def design_for_asset(asset: DesignAsset) -> Design:
     """The Design to render in `asset`'s house style (raises if the asset was never learned)."""
     patterns = _patterns(asset)
-    if "theme_colors" not in patterns or not asset.path.is_file():
+    # a local copy of the shared file (downloaded once on a host that reads a bucket)
+    template = asset.path if "theme_colors" in patterns else None
+    if template is None or not template.is_file():
         raise GeneratorError(f"design asset {asset.pk} has not been learned (or its file is "
                              "missing): learn it again")
     base = default_design()
@@ -45,7 +47,7 @@ def design_for_asset(asset: DesignAsset) -> Design:
         palette=_palette(patterns["theme_colors"][0].pattern_data, base.palette),
         fonts=_fonts(patterns.get("theme_fonts", [None])[0], base.fonts),
         type=_typography(patterns.get("typography", [None])[0], base.type),
-        frames=frames, template_path=asset.path, layouts=layouts, asset_id=asset.pk,
+        frames=frames, template_path=template, layouts=layouts, asset_id=asset.pk,
     )
 
 

@@ -40,8 +40,11 @@ class DesignAsset(models.Model):
 
     @property
     def path(self):
-        """Absolute path of the stored file (the generated name, never the user's)."""
-        return settings.DESIGN_ASSET_DIR / self.stored_name
+        """A local path of the stored file (the generated name, never the user's): the file
+        itself on local storage, a cached download from a bucket; missing if it is gone."""
+        from . import files
+
+        return files.local_path(f"{files.ASSETS}/{self.stored_name}")
 
 
 class DesignPattern(models.Model):
@@ -92,6 +95,10 @@ class GeneratedPresentation(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Job(models.TextChoices):
+        DECK = "deck", _("Deck")
+        STORYLINE = "storyline", _("Storyline")
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="presentations",
@@ -122,6 +129,12 @@ class GeneratedPresentation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of the worker running it (generator.liveness): which job, who, since when
+    # it last showed a sign of life, and how many times a worker has claimed it.
+    job = models.CharField(max_length=20, choices=Job.choices, blank=True, default="")
+    worker = models.CharField(_("worker"), max_length=200, blank=True, default="")
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         db_table = "generated_presentations"
@@ -197,6 +210,8 @@ class BudgetReservation(models.Model):
     model = models.CharField(max_length=100)
     amount_jpy = models.DecimalField(max_digits=12, decimal_places=4)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # host:pid of the process that made the call: a worker known dead releases its holds
+    worker = models.CharField(max_length=200, blank=True, default="", db_index=True)
 
     class Meta:
         db_table = "budget_reservations"

@@ -3,13 +3,16 @@
 Used for generated decks (per version) and for design assets.  The input is
 copied under a fixed name into a private work folder with its own LibreOffice
 profile, so concurrent conversions never collide and no user-supplied name
-reaches a command line.  Results are moved into place only when complete.
+reaches a command line.  The pictures are rendered locally, then stored in the
+shared files (`generator.files`) so that a web host serves what a worker
+rendered: slide-001.png... first and deck.pdf last, which marks them complete.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -18,11 +21,14 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import files
 from .errors import GeneratorError
 
 logger = logging.getLogger(__name__)
 CONVERT_TIMEOUT = 240
 THUMB_WIDTH = 640
+PDF_NAME = "deck.pdf"
+_PICTURE = re.compile(r"slide-\d{3,}\.png")
 
 
 class PreviewError(GeneratorError):
@@ -89,23 +95,59 @@ def _to_png(pdf: Path, work: Path, width: int) -> list[Path]:
     return pages
 
 
+# -- stored pictures ------------------------------------------------------------------------------
+def stored_pictures(prefix: str) -> list[str]:
+    """The storage names of the slide pictures under `prefix`, in slide order.
+
+    Empty until the set is complete: the PDF is stored last, so pictures of a
+    render that stopped part-way are never shown.
+    """
+    names = files.list_names(prefix)
+    if f"{prefix}/{PDF_NAME}" not in names:
+        return []
+    pictures = [name for name in names if _PICTURE.fullmatch(posixpath.basename(name))]
+    return sorted(pictures, key=lambda name: int(re.findall(r"\d+", name)[-1]))
+
+
+def picture_name(prefix: str, number: int) -> str:
+    """The storage name of slide `number`'s picture under `prefix` (as `publish` stores it)."""
+    return f"{prefix}/slide-{number:03d}.png"
+
+
+def publish(pptx_path: Path, prefix: str) -> list[str]:
+    """Render the deck at `pptx_path` and store its pictures and PDF under `prefix`.
+
+    Returns the pictures' storage names.  Raises `PreviewError` (then nothing new
+    is marked complete) or `SharedFilesError`.
+    """
+    with tempfile.TemporaryDirectory(prefix="bcgslides-preview-") as work:
+        out = Path(work) / "out"
+        pictures = render_thumbnails(pptx_path, out)
+        # a picture's name says what it is (slide N of this deck): replacing an earlier
+        # partial render's copy is right, a variant name would show slides twice
+        stored = [files.replace(picture, f"{prefix}/{picture.name}") for picture in pictures]
+        files.replace(out / PDF_NAME, f"{prefix}/{PDF_NAME}")
+    return stored
+
+
 # -- design assets ------------------------------------------------------------------------------
-def asset_folder(asset) -> Path:
-    return Path(settings.DATA_DIR) / "thumbnails" / f"asset-{asset.pk}"
+def asset_prefix(asset) -> str:
+    """Where an asset's pictures are stored: thumbnails/asset-<id>/."""
+    return f"{files.THUMBNAILS}/asset-{asset.pk}"
 
 
-def asset_thumbnails(asset) -> list[Path]:
-    """The rendered slide pictures of a design asset (empty until rendered)."""
-    return sorted(asset_folder(asset).glob("slide-*.png"))
+def asset_thumbnails(asset) -> list[str]:
+    """The storage names of a design asset's slide pictures (empty until rendered)."""
+    return stored_pictures(asset_prefix(asset))
 
 
-def ensure_asset_thumbnails(asset) -> list[Path]:
+def ensure_asset_thumbnails(asset) -> list[str]:
     """Render an asset's pictures once (a template with no slides shows its layouts' look)."""
     existing = asset_thumbnails(asset)
     if existing or not available():
         return existing
     try:
-        return render_thumbnails(asset.path, asset_folder(asset))
+        return publish(asset.path, asset_prefix(asset))
     except PreviewError as exc:
         logger.warning("thumbnails of design asset %s failed: %s", asset.pk, exc)
         return []

@@ -65,11 +65,11 @@ def on_task_done(task) -> None:
         generate.record_failure_if_unfinished(presentation_id, reason)
 
 
-def fail_stale_presentations() -> int:
-    """Schedule: decks left running by a dead worker are failed with the reason."""
-    from . import generate
+def recover_stalled_presentations() -> dict:
+    """Schedule: decks whose worker died (killed, lost host) are queued again or failed."""
+    from . import liveness
 
-    return generate.fail_stale(settings.Q_CLUSTER["timeout"] + 120)
+    return liveness.recover_stalled().as_dict()
 
 
 def _enqueue(func: str, presentation_id: int, name: str) -> str:
@@ -85,6 +85,15 @@ def enqueue_generation(presentation_id: int) -> str:
 
 def enqueue_storyline(presentation_id: int) -> str:
     return _enqueue("draft_storyline", presentation_id, "storyline")
+
+
+def enqueue_job(job: str, presentation_id: int) -> str:
+    """Queue the task that runs `job` ('deck' or 'storyline') for a row."""
+    from .models import GeneratedPresentation
+
+    if job == GeneratedPresentation.Job.STORYLINE:
+        return enqueue_storyline(presentation_id)
+    return enqueue_generation(presentation_id)
 
 
 def enqueue_previews(presentation_id: int) -> str | None:

@@ -7,24 +7,25 @@ page.  Another user's deck is a 404, never a 403 (ids are not confirmed).
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import decks, previews, usage
+from . import decks, files, previews, usage
 from .api import _downloadable, deck_file_response
-from .errors import GeneratorError
+from .errors import GeneratorError, SharedFilesError
 from .forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
 from .models import DesignAsset, GeneratedPresentation
 
 Status = GeneratedPresentation.Status
+logger = logging.getLogger(__name__)
 
 
 def _deck_or_404(request, pk: int) -> GeneratedPresentation:
@@ -32,6 +33,29 @@ def _deck_or_404(request, pk: int) -> GeneratedPresentation:
         return decks.get_for_owner(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         raise Http404(_("No such presentation.")) from None
+
+
+def _serve(respond) -> FileResponse | HttpResponse:
+    """`respond()`: a file streamed from the shared files; 404 when the stored file is
+    gone, 503 while the file store is unavailable."""
+    try:
+        return respond()
+    except FileNotFoundError:
+        raise Http404(_("The file is missing.")) from None
+    except SharedFilesError as exc:
+        logger.error("a stored file could not be read: %s", exc)
+        return HttpResponse(_("The file store is not available; try again later."), status=503,
+                            content_type="text/plain; charset=utf-8")
+
+
+def _listed(lister, owner) -> list[str]:
+    """`lister(owner)`: stored names to show; none while the file store is unavailable, so
+    the page still shows everything else."""
+    try:
+        return lister(owner)
+    except SharedFilesError as exc:
+        logger.error("stored files of %s could not be listed: %s", owner, exc)
+        return []
 
 
 @login_required
@@ -96,12 +120,14 @@ def deck_brief(request):
 @login_required
 def deck_detail(request, pk: int):
     row = _deck_or_404(request, pk)
+    pictures = _listed(previews.thumbnails, row)
     context = {
         "deck": row,
         "versions": decks.versions(row),
-        "thumbnails": range(1, len(previews.thumbnails(row)) + 1),
+        "thumbnails": range(1, len(pictures) + 1),
         "previews_on": previews.available(),
-        "has_pdf": previews.pdf(row) is not None,
+        # the PDF is stored after the pictures: pictures mean a PDF
+        "has_pdf": bool(pictures),
         "storyline_json": json.dumps(row.storyline, ensure_ascii=False) if row.storyline else "",
         "lint": row.lint_report or {},
     }
@@ -157,28 +183,39 @@ def deck_download(request, pk: int):
         row = _downloadable(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         raise Http404(_("No such presentation.")) from None
-    if row.status != Status.DONE or not Path(row.file).is_file():
+    if row.status != Status.DONE:
         raise Http404(_("The deck is not ready."))
-    return deck_file_response(row)
+    return _serve(lambda: deck_file_response(row))
 
 
 @login_required
 def deck_pdf(request, pk: int):
     row = _deck_or_404(request, pk)
-    path = previews.pdf(row)
-    if path is None:
+    return _serve(lambda: _pdf_response(row))
+
+
+def _pdf_response(row: GeneratedPresentation) -> FileResponse:
+    name = previews.pdf(row)
+    if name is None:
         raise Http404(_("No PDF for this deck."))
-    return FileResponse(open(path, "rb"), as_attachment=True,
+    return FileResponse(files.open(name), as_attachment=True,
                         filename=f"{(row.title or 'deck')[:80]}-v{row.version}.pdf")
 
 
 @login_required
 def deck_thumbnail(request, pk: int, number: int):
     row = _deck_or_404(request, pk)
-    pictures = previews.thumbnails(row)
-    if not 1 <= number <= len(pictures):
+    return _picture(previews.prefix(row), number)
+
+
+def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
+    """Slide `number`'s picture, opened by its name (no listing: a page shows dozens)."""
+    from .preview import picture_name
+
+    if number < 1:
         raise Http404(_("No such slide."))
-    return FileResponse(open(pictures[number - 1], "rb"), content_type="image/png")
+    return _serve(lambda: FileResponse(files.open(picture_name(prefix, number)),
+                                       content_type="image/png"))
 
 
 # -- design library ------------------------------------------------------------------------
@@ -221,7 +258,7 @@ def design_detail(request, pk: int):
     patterns = asset.patterns.order_by("pattern_type", "pattern_name")
     return render(request, "generator/design.html", {
         "asset": asset, "patterns": patterns, "can_delete": _can_delete(request.user, asset),
-        "thumbnails": range(1, len(_asset_thumbnails(asset)) + 1),
+        "thumbnails": range(1, len(_listed(_asset_thumbnails, asset)) + 1),
     })
 
 
@@ -229,7 +266,7 @@ def _can_delete(user, asset: DesignAsset) -> bool:
     return user.is_staff or asset.uploaded_by_id == user.pk
 
 
-def _asset_thumbnails(asset: DesignAsset) -> list[Path]:
+def _asset_thumbnails(asset: DesignAsset) -> list[str]:
     from .preview import asset_thumbnails
 
     return asset_thumbnails(asset)
@@ -237,11 +274,10 @@ def _asset_thumbnails(asset: DesignAsset) -> list[Path]:
 
 @login_required
 def design_thumbnail(request, pk: int, number: int):
+    from .preview import asset_prefix
+
     asset = get_object_or_404(DesignAsset, pk=pk)
-    pictures = _asset_thumbnails(asset)
-    if not 1 <= number <= len(pictures):
-        raise Http404(_("No such slide."))
-    return FileResponse(open(pictures[number - 1], "rb"), content_type="image/png")
+    return _picture(asset_prefix(asset), number)
 
 
 @login_required

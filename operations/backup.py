@@ -31,16 +31,21 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from generator import files as shared_files
+
 from . import archive, signing
 from .errors import BackupError
 
 logger = logging.getLogger(__name__)
 MANIFEST = re.compile(r"^backup_info_(\d{8}_\d{6}(?:_\d+)?)\.json$")
 CONFIG_SUFFIXES = {".toml", ".yaml", ".yml", ".json", ".ini", ".cfg", ".conf", ".txt", ".md"}
-_SECRET_WORDS = re.compile(r"(secret|password|passwd|token|api[_-]?key|private)", re.I)
+_SECRET_WORDS = re.compile(r"(secret|password|passwd|token|api[_-]?key|access[_-]?key|private)",
+                           re.I)
 _SETTINGS_SHOWN = ("APP_VERSION", "TIME_ZONE", "LANGUAGE_CODE", "OPENAI_MODEL",
                    "API_COST_WARNING_JPY", "API_COST_LIMIT_JPY", "USD_JPY_RATE",
-                   "LLM_CACHE_TTL", "MAX_UPLOAD_BYTES", "MAX_SOURCE_BYTES", "BACKUP_KEEP_DAYS")
+                   "LLM_CACHE_TTL", "MAX_UPLOAD_BYTES", "MAX_SOURCE_BYTES", "BACKUP_KEEP_DAYS",
+                   # where the shared files live; never holds credentials (settings refuse them)
+                   "MEDIA_STORAGE_URL")
 
 
 @dataclass
@@ -155,14 +160,12 @@ def _pg_dump(directory: Path, backup_id: str) -> Path:
 
 
 def backup_design_assets(directory: Path, backup_id: str) -> tuple[Path, list[dict]]:
-    source = Path(settings.DESIGN_ASSET_DIR)
-    files = {}
-    if source.is_dir():
-        files = {p.relative_to(source).as_posix(): p for p in sorted(source.rglob("*"))
-                 if p.is_file() and not p.name.startswith(".") and p.suffix != ".part"}
+    """Every design asset in the shared files (local files as they are, a bucket's
+    objects downloaded first), zipped under its name below design_assets/."""
     final = directory / f"design_assets_{backup_id}.zip"
-    with _writing(final) as tmp:
-        members = archive.write_zip(tmp, files)
+    with tempfile.TemporaryDirectory(dir=directory) as work, _writing(final) as tmp:
+        members = archive.write_zip(tmp, shared_files.snapshot(shared_files.ASSETS,
+                                                                 Path(work)))
     return final, members
 
 

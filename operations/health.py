@@ -11,6 +11,7 @@ healthy or warning and 503 otherwise; `manage.py healthcheck` exits 0, 2, 1.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from datetime import timedelta
@@ -19,9 +20,14 @@ from pathlib import Path
 from typing import Callable
 
 import psutil
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
+from health_check.checks import Storage
+from health_check.exceptions import HealthCheckException, ServiceUnavailable
+
+from generator.files import describe_failure, quick_storage
 
 from . import logtail
 
@@ -54,13 +60,42 @@ def _threshold(used: float, warning: float, critical: float) -> str:
 
 
 # -- probes from django-health-check ------------------------------------------------------
-def _library_probes() -> dict[str, dict]:
-    from health_check.checks import Cache, Database, Storage
+@dataclasses.dataclass
+class SharedFilesProbe(Storage):
+    """django-health-check's storage probe (save, read back, delete a small file) on the
+    default storage: DATA_DIR, or the bucket of MEDIA_STORAGE_URL through the very client
+    the app uses.  A failure is told plainly ("refused the credentials", "cannot reach"),
+    not as the library's "unknown error", and never with a secret in it."""
 
-    probes = {"database": Database(), "cache": Cache(), "storage": Storage()}
+    # two requests at most when the store is down, each given up within seconds
+    timeout = timedelta(seconds=10)
+
+    @property
+    def storage(self):
+        return quick_storage()
+
+    def run(self):
+        try:
+            super().run()
+        except HealthCheckException:
+            raise
+        except Exception as exc:
+            raise ServiceUnavailable(describe_failure(exc)) from None
+
+
+def _library_probes() -> dict[str, dict]:
+    from health_check.checks import Cache, Database
+
+    probes = {"database": Database(), "cache": Cache(), "storage": SharedFilesProbe()}
 
     async def gather():
-        return await asyncio.gather(*(probe.get_result() for probe in probes.values()))
+        try:
+            return await asyncio.gather(*(probe.get_result() for probe in probes.values()))
+        finally:
+            # The async cache probe queries from asgiref's long-lived thread: close what it
+            # opened there, or that thread holds a database connection for the life of the
+            # process (on SQLite an idle WAL connection that a restore then trips over).
+            await sync_to_async(connections.close_all, thread_sensitive=True)()
 
     results = asyncio.run(gather())
     report = {}
@@ -158,11 +193,13 @@ def check_task_queue() -> dict:
 
 
 def check_stale_decks() -> dict:
-    from generator.models import GeneratedPresentation
+    """Decks whose worker went silent (generator.liveness): the recovery schedule queues
+    them again within a minute, so any seen here mean that schedule is not running."""
+    from generator import liveness
 
-    cutoff = timezone.now() - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 120)
-    stuck = GeneratedPresentation.objects.filter(status="running", started_at__lt=cutoff).count()
-    return {"status": WARNING if stuck else HEALTHY, "stuck_running": stuck}
+    stuck = [row.pk for row in liveness.stalled()]
+    return {"status": WARNING if stuck else HEALTHY, "stuck_running": len(stuck),
+            "ids": stuck[:20]}
 
 
 CHECKS: dict[str, Callable[[], dict]] = {

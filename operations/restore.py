@@ -10,8 +10,11 @@ Order (the manual's version overwrote the live database without checking):
    file swap under open connections), or pg_restore; then `migrate` for a
    backup from an older schema; then queued tasks and sessions that came
    back with it are dropped and the schedules applied again.
-4. Design assets: extracted beside the live folder, checked, swapped in;
-   the current folder is moved aside, not deleted, and put back on error.
+4. Design assets: extracted and checked first.  In a local folder the
+   extracted folder is swapped in and the current one moved aside, not
+   deleted.  In a bucket the current objects are downloaded aside, the
+   backed-up ones uploaded, and only then are objects the backup lacks
+   removed.  Either way the aside copy is put back on error.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from generator import files as shared_files
 
 from . import archive, backup, signing
 from .errors import RestoreError, VerificationError
@@ -206,30 +211,60 @@ def _after_database() -> bool:
 
 
 def _restore_assets(info: backup.BackupInfo, work: Path) -> str:
-    entry = _entry(info, "design_assets")
-    live = Path(settings.DESIGN_ASSET_DIR)
-    staging = Path(tempfile.mkdtemp(prefix=".design_assets_restore_", dir=live.parent))
+    """Put the backed-up design assets in place; returns where the current ones were kept."""
+    live = shared_files.local_folder(shared_files.ASSETS)
+    # a local staging folder sits beside the live one, so that swapping them is a rename
+    parent = live.parent if live is not None else work
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".design_assets_restore_", dir=parent))
     try:
+        entry = _entry(info, "design_assets")
         archive.extract_checked(backup.backup_dir() / entry["file"], staging,
                                 entry.get("members", []))
+        if live is None:
+            return _restore_bucket_assets(staging)
     except BaseException:
         backup.remove_tree(staging)
         raise
+    return _swap_local_assets(staging, live)
+
+
+def _swap_local_assets(staging: Path, live: Path) -> str:
     aside = ""
     if live.exists():
-        stamp = timezone.localtime().strftime("%Y%m%d_%H%M%S")
-        aside = str(live.parent / f"design_assets_before_restore_{stamp}")
+        aside = str(live.parent / f"design_assets_before_restore_{_stamp()}")
         os.replace(live, aside)
     os.replace(staging, live)
     return aside
 
 
+def _restore_bucket_assets(staging: Path) -> str:
+    """Upload the backed-up assets over the bucket's; a copy of the current ones is kept
+    in DATA_DIR (as a local restore keeps its folder) and uploaded again on failure."""
+    aside = Path(tempfile.mkdtemp(prefix=f"design_assets_before_restore_{_stamp()}_",
+                                  dir=settings.DATA_DIR))
+    shared_files.snapshot(shared_files.ASSETS, aside)
+    try:
+        shared_files.mirror(staging, shared_files.ASSETS)
+    except BaseException:
+        shared_files.mirror(aside, shared_files.ASSETS)
+        raise
+    return str(aside)
+
+
 def _undo_assets(aside: str) -> None:
     if not aside:
         return
-    live = Path(settings.DESIGN_ASSET_DIR)
+    live = shared_files.local_folder(shared_files.ASSETS)
+    if live is None:
+        shared_files.mirror(Path(aside), shared_files.ASSETS)
+        return
     backup.remove_tree(live)
     os.replace(aside, live)
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d_%H%M%S")
 
 
 __all__ = ["COMPONENTS", "RestoreResult", "run", "verify", "signing"]

@@ -25,12 +25,17 @@ class Job:
 SCHEDULES = [
     Job("metrics-sample", "operations.tasks.sample_metrics", "I", minutes=1),
     Job("metrics-prune", "operations.tasks.prune_metrics", "H"),
-    Job("decks-fail-stale", "generator.tasks.fail_stale_presentations", "I", minutes=5),
+    Job("decks-recover-stalled", "generator.tasks.recover_stalled_presentations", "I",
+        minutes=1),
     Job("llm-cache-cleanup", "operations.maintenance.clear_expired_cache", "H"),
     Job("backup-daily", "operations.backup.run_scheduled", "D", at=time(2, 0)),
     Job("reports-retention", "operations.maintenance.prune_reports", "D", at=time(3, 0)),
     Job("logs-retention", "operations.maintenance.prune_logs", "D", at=time(3, 10)),
 ]
+
+
+# Names of jobs that no longer exist: removed from databases that still have them.
+RETIRED = ["decks-fail-stale"]
 
 
 def _next(job: Job) -> datetime:
@@ -45,6 +50,7 @@ def ensure_schedules(**_signal_kwargs) -> list[str]:
     """Create or update every job by name (no duplicates); returns the names touched."""
     from django_q.models import Schedule
 
+    Schedule.objects.filter(name__in=RETIRED).delete()
     touched = []
     for job in SCHEDULES:
         rows = list(Schedule.objects.filter(name=job.name).order_by("id"))

@@ -96,34 +96,56 @@ def bob(django_user_model):
     return django_user_model.objects.create_user("bob", "bob@example.com", "pw-bob-123")
 
 
-@pytest.fixture
-def qcluster(transactional_db, tmp_path):
-    """A real django-q2 cluster (`manage.py qcluster`) on the test database."""
+def start_cluster(log: Path, **env: str):
+    """Start a real django-q2 cluster (`manage.py qcluster`, its own process group) on the
+    test's database and broker; its output goes to `log`."""
+    import subprocess
+    import sys
+
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, str(REPO / "manage.py"), "qcluster"], cwd=REPO,
+                                env=child_env(**env), stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def wait_for_clusters(count: int, timeout: float = 60) -> None:
+    """Wait until `count` clusters report to the broker (they are then taking tasks)."""
+    import time
+
+    from operations import queue
+
+    deadline = time.monotonic() + timeout
+    while queue.stats()["clusters"] < count:
+        assert time.monotonic() < deadline, f"fewer than {count} qcluster(s) came up"
+        time.sleep(0.3)
+
+
+def stop_cluster(process, grace: float = 15) -> None:
+    """SIGTERM to the cluster's main process (it stops its workers in order), SIGKILL to
+    its group if it hangs, as bin/stop does."""
     import os
     import signal
     import subprocess
-    import sys
-    import time
 
-
-    env = child_env(Q_WORKERS="1")
-    log = open(tmp_path / "qcluster.log", "wb")
-    process = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "qcluster"], cwd=REPO,
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    from django_q.status import Stat
-
-    deadline = time.monotonic() + 30
-    while not Stat.get_all() and time.monotonic() < deadline:
-        time.sleep(0.3)
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
+    process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:  # qcluster can hang on SIGTERM (django-q2#346)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-    log.close()
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=15)
+
+
+@pytest.fixture
+def qcluster(transactional_db, tmp_path):
+    """A real django-q2 cluster (`manage.py qcluster`, one worker) on the test database."""
+    process = start_cluster(tmp_path / "qcluster.log", Q_WORKERS="1")
+    wait_for_clusters(1, timeout=30)
+    yield process
+    stop_cluster(process)
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,7 @@ class FakeOpenAI:
         self.requests: list[Request] = []
         self.json_schema = json_schema
         self.default: Scripted | None = None
+        self.by_schema: dict[str, Scripted] = {}  # replies by response schema name, reused
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -67,14 +68,23 @@ class FakeOpenAI:
         self.script.append(Scripted(status=status, body=body, headers=headers or {},
                                     delay=delay))
 
+    def answer_schema(self, name: str, data: dict | str) -> None:
+        """Answer every request for the response schema `name` with `data` (after the
+        script is used up): concurrent clients then each get the reply they asked for."""
+        content = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+        self.by_schema[name] = Scripted(content=content)
+
     def chat_requests(self) -> list[Request]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
 
     # -- serving -----------------------------------------------------------------------
-    def _next(self) -> Scripted:
+    def _next(self, request: dict) -> Scripted:
         with self._lock:
             if self.script:
                 return self.script.popleft()
+        schema = ((request.get("response_format") or {}).get("json_schema") or {}).get("name")
+        if schema in self.by_schema:
+            return self.by_schema[schema]
         if self.default is not None:
             return self.default
         return Scripted(status=500, body={"error": {"message": "no scripted reply",
@@ -113,7 +123,7 @@ class FakeOpenAI:
                         "message": "Invalid parameter: 'response_format' of type 'json_schema' "
                                    "is not supported with this model.",
                         "type": "invalid_request_error", "param": "response_format"}}, {})
-                scripted = fake._next()
+                scripted = fake._next(body)
                 if scripted.delay:
                     time.sleep(scripted.delay)
                 if scripted.status != 200:

@@ -16,6 +16,8 @@ os.environ["BCGSLIDES_ENV_FILE"] = str(_root / "no.env")
 # Tests never see a real key.  DATABASE_URL and REDIS_URL are honoured: CI runs
 # the suite once on the embedded default and once on PostgreSQL + Redis.
 os.environ.pop("OPENAI_API_KEY", None)
+# Shared files stay under the test DATA_DIR; the bucket tests point at their own server.
+os.environ.pop("MEDIA_STORAGE_URL", None)
 
 from bcgslides.settings import *  # noqa: E402,F401,F403
 

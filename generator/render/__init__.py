@@ -6,13 +6,12 @@ kinds live in one module per family and register themselves on import.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..design import Design, default_design
+from ..files import writing_atomically
 from ..spec import DeckSpec
 from . import charts, diagrams, matrix, slides, tables  # noqa: F401  (register builders)
 from .deck import DeckState, ProgressCallback, render_slides
@@ -64,16 +63,6 @@ def render_to_file(spec: DeckSpec, out: Path, design: Design | None = None, *,
     """
     prs = render(spec, design, base_dir=base_dir, progress=progress)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            prs.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with writing_atomically(out) as handle:
+        prs.save(handle)
     return RenderResult(path=out, slide_count=len(prs.slides))

@@ -11,6 +11,7 @@ from pptx import Presentation
 from generator import tasks, tokens
 from generator.models import GeneratedPresentation
 from tests.conftest import queued_tasks
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_a_wrong_token_is_refused(client, alice_token):
 
 def test_a_spec_is_queued_then_generated_and_downloaded(client, alice, alice_token, settings, empty_queue,
                                                         tmp_path, django_capture_on_commit_callbacks):
-    settings.DECK_OUTPUT_DIR = tmp_path
+    use_local_files(settings, tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         response = post_json(client, "/api/presentations", {"spec": SPEC}, **auth(alice_token))
     assert response.status_code == 202

@@ -93,7 +93,9 @@ def test_a_worker_crash_mid_task_leaves_a_failed_deck_with_its_reason(alice, set
 
     blocker = Path(settings.DATA_DIR) / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    settings.DECK_OUTPUT_DIR = blocker / "decks"
+    from bcgslides.filestore import local_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": local_storage(blocker)}
     spec = {"title": "x", "slides": [{"kind": "message", "title": "A title", "points": ["a"]}]}
     row = GeneratedPresentation.objects.create(owner=alice, source_kind="spec",
                                                source_text=json.dumps(spec), spec=spec)

@@ -13,6 +13,7 @@ from pptx import Presentation
 
 from generator import generate
 from generator.models import GeneratedPresentation
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = GeneratedPresentation.Status
@@ -24,13 +25,19 @@ SPEC = {"title": "Market entry", "slides": [
 ]}
 
 
+@pytest.fixture(autouse=True)
+def data(settings, tmp_path) -> Path:
+    """Each test keeps its decks in its own DATA_DIR (a deck made with -o is stored there too)."""
+    return use_local_files(settings, tmp_path / "data")
+
+
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
 
 
-def test_generate_writes_the_deck_and_records_it(tmp_path, capsys):
+def test_generate_writes_the_deck_and_records_it(tmp_path, capsys, data):
     source = write(tmp_path, "deck.json", json.dumps(SPEC))
     out = tmp_path / "out" / "deck.pptx"
     call_command("generate", str(source), "-o", str(out))
@@ -40,7 +47,8 @@ def test_generate_writes_the_deck_and_records_it(tmp_path, capsys):
     row = GeneratedPresentation.objects.get()
     assert (row.status, row.progress, row.slide_count, row.source_kind) == (Status.DONE, 100, 2,
                                                                             "spec")
-    assert row.title == "Market entry" and row.file == str(out)
+    assert row.title == "Market entry" and row.file.startswith("presentations/deck-")
+    assert (data / row.file).read_bytes() == out.read_bytes()  # the web UI serves this copy
     assert row.lint_report["summary"]["errors"] == 0
     assert Presentation(str(out)).slides[1].shapes.title.text == (
         "We should enter through a partnership")
@@ -55,12 +63,12 @@ def test_generate_reads_markdown_outlines(tmp_path):
     assert "提携による参入を推奨する" in row.source_text
 
 
-def test_generate_without_output_writes_under_data_dir(tmp_path, settings):
-    settings.DECK_OUTPUT_DIR = tmp_path / "decks"
+def test_generate_without_output_writes_under_data_dir(tmp_path, capsys, data):
     source = write(tmp_path, "deck.json", json.dumps(SPEC))
     call_command("generate", str(source))
     row = GeneratedPresentation.objects.get()
-    assert Path(row.file).parent == tmp_path / "decks" and Path(row.file).is_file()
+    assert Path(row.file).parent == Path("presentations") and (data / row.file).is_file()
+    assert capsys.readouterr().out.splitlines()[0] == str(data / row.file)
 
 
 @pytest.mark.parametrize("content,needle", [
@@ -70,23 +78,25 @@ def test_generate_without_output_writes_under_data_dir(tmp_path, settings):
     ('{"title": "x", "slides": [{"kind": "message", "title": "' + "y" * 400 + '"}]}',
      r"slide 1 \(message\): title: String should have at most 300 characters"),
 ])
-def test_bad_sources_fail_clearly_and_leave_nothing(tmp_path, content, needle):
+def test_bad_sources_fail_clearly_and_leave_nothing(tmp_path, content, needle, data):
     name = "bad.json" if isinstance(content, str) else "bad.md"
     source = write(tmp_path, name, content)
     out = tmp_path / "out.pptx"
     with pytest.raises(CommandError, match=needle):
         call_command("generate", str(source), "-o", str(out))
     assert not out.exists() and not list(tmp_path.glob(".out.pptx*"))
+    assert not list(data.glob("presentations/*"))  # nothing stored in the shared files
     assert GeneratedPresentation.objects.count() == 0
 
 
-def test_text_that_cannot_fit_fails_before_anything_is_recorded(tmp_path):
+def test_text_that_cannot_fit_fails_before_anything_is_recorded(tmp_path, data):
     spec = {"title": "x", "slides": [{"kind": "message", "title": "word " * 55}]}
     source = write(tmp_path, "long.json", json.dumps(spec))
     good = write(tmp_path, "out.pptx", b"a good earlier file")
     with pytest.raises(CommandError, match="slide 1 \\(message\\): title"):
         call_command("generate", str(source), "-o", str(good))
     assert good.read_bytes() == b"a good earlier file"
+    assert not list(data.glob("presentations/*"))
     assert GeneratedPresentation.objects.count() == 0
 
 
@@ -116,20 +126,18 @@ def queued(**fields) -> GeneratedPresentation:
     return GeneratedPresentation.objects.create(**{**defaults, **fields})
 
 
-def test_run_takes_a_queued_deck_to_done(settings, tmp_path):
-    settings.DECK_OUTPUT_DIR = tmp_path
+def test_run_takes_a_queued_deck_to_done(data):
     row = generate.run(queued().pk)
     assert (row.status, row.progress, row.stage, row.slide_count) == (Status.DONE, 100, "done", 2)
-    assert row.started_at and row.finished_at and Path(row.file).is_file()
+    assert row.started_at and row.finished_at and (data / row.file).is_file()
 
 
-def test_run_records_a_failure_with_its_reason(settings, tmp_path):
-    settings.DECK_OUTPUT_DIR = tmp_path
+def test_run_records_a_failure_with_its_reason(data):
     bad = json.dumps({"title": "x", "slides": [{"kind": "chart", "title": "t", "chart": {
         "type": "pie", "categories": ["a"], "series": [{"name": "s", "values": [-1]}]}}]})
     row = generate.run(queued(source_text=bad).pk)
     assert row.status == Status.FAILED and "negatives" in row.error
-    assert row.finished_at is not None and not list(tmp_path.iterdir())
+    assert row.finished_at is not None and not list(data.glob("presentations/*"))
 
 
 def test_only_one_worker_claims_a_deck():
@@ -149,20 +157,7 @@ def test_only_one_worker_claims_a_deck():
     assert sorted(results) == [False, False, False, True]
 
 
-def test_stale_running_decks_are_failed(settings):
-    from django.utils import timezone
-
-    row = queued(status=Status.RUNNING, started_at=timezone.now() - timezone.timedelta(hours=2))
-    fresh = queued(status=Status.RUNNING, started_at=timezone.now())
-    assert generate.fail_stale(3600) == 1
-    row.refresh_from_db()
-    fresh.refresh_from_db()
-    assert row.status == Status.FAILED and "timeout or crash" in row.error
-    assert fresh.status == Status.RUNNING
-
-
-def test_run_one_pending_takes_the_oldest(settings, tmp_path):
-    settings.DECK_OUTPUT_DIR = tmp_path
+def test_run_one_pending_takes_the_oldest():
     first, second = queued(), queued()
     assert generate.run_one_pending() is True
     first.refresh_from_db()

@@ -23,6 +23,7 @@ from generator.markdown import read_outline
 from generator.models import DesignAsset, DesignPattern
 from generator.render import render_to_file
 from tests.conftest import CORPUS, REPO
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +31,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def asset_dir(settings, tmp_path):
     """Each test stores assets in its own folder (files outlive a rolled-back test)."""
-    settings.DESIGN_ASSET_DIR = tmp_path / "design_assets"
-    return settings.DESIGN_ASSET_DIR
+    return use_local_files(settings, tmp_path) / "design_assets"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 BASE = CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx"
 
 
 def stored_files() -> list[Path]:
-    root = Path(settings.DESIGN_ASSET_DIR)
-    incoming = root.parent / "incoming"
+    root = Path(settings.DATA_DIR) / "design_assets"
+    incoming = Path(settings.DATA_DIR) / "incoming"
     return [p for p in list(root.glob("*")) + list(incoming.glob("*")) if p.is_file()]
 
 

@@ -9,6 +9,7 @@ import pytest
 from generator import tasks
 from generator.models import ApiUsage, GeneratedPresentation
 from tests.conftest import queued_tasks
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
 Status = GeneratedPresentation.Status
@@ -81,7 +82,7 @@ def test_the_brief_form_says_no_llm_is_configured(client, alice, settings):
 
 
 def _done_deck(owner, tmp_path, settings):
-    settings.DECK_OUTPUT_DIR = tmp_path
+    use_local_files(settings, tmp_path)
     row = GeneratedPresentation.objects.create(owner=owner, source_kind="spec",
                                                source_text=json.dumps(SPEC), spec=SPEC,
                                                title="Market entry")

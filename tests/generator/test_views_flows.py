@@ -11,13 +11,14 @@ from generator import tasks
 from generator.models import ApiUsage, DesignAsset, GeneratedPresentation
 from tests.conftest import CORPUS
 from tests.generator.test_drafting import DECK, STORYLINE
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_brief_is_drafted_reviewed_edited_and_generated(client, alice, fake_openai, settings,
                                                           tmp_path, django_capture_on_commit_callbacks):
-    settings.DECK_OUTPUT_DIR = tmp_path
+    use_local_files(settings, tmp_path)
     client.force_login(alice)
     response = client.post("/decks/new/brief/", {
         "topic": "Entering the domestic EV market", "audience": "the board",
@@ -58,7 +59,7 @@ def test_a_bad_storyline_edit_is_refused(client, alice):
 
 
 def test_uploading_a_design_learns_it_and_shows_its_patterns(client, alice, settings, tmp_path):
-    settings.DESIGN_ASSET_DIR = tmp_path / "assets"
+    use_local_files(settings, tmp_path)
     client.force_login(alice)
     deck = (CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx").read_bytes()
     response = client.post("/designs/", {"file": SimpleUploadedFile("house.pptx", deck),
@@ -73,19 +74,20 @@ def test_uploading_a_design_learns_it_and_shows_its_patterns(client, alice, sett
 
 
 def test_a_bad_upload_shows_why_and_stores_nothing(client, alice, settings, tmp_path):
-    settings.DESIGN_ASSET_DIR = tmp_path / "assets"
+    use_local_files(settings, tmp_path)
     client.force_login(alice)
     response = client.post("/designs/", {"file": SimpleUploadedFile("x.pptx", b"not a zip")})
     assert response.status_code == 400 and "not a zip archive" in response.content.decode()
     assert DesignAsset.objects.count() == 0
-    assert not list((tmp_path / "assets").glob("*.pptx")) if (tmp_path / "assets").exists() else True
+    left = [p for folder in ("design_assets", "incoming") for p in (tmp_path / folder).glob("*")]
+    assert left == []  # neither stored nor left behind half-checked
 
 
 def test_only_the_uploader_or_staff_may_delete_a_design(client, alice, bob, staff, settings,
                                                         tmp_path):
     from generator.learn import learn_design
 
-    settings.DESIGN_ASSET_DIR = tmp_path / "assets"
+    use_local_files(settings, tmp_path)
     asset = learn_design(path=CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx", user=alice)
     client.force_login(bob)
     assert client.post(f"/designs/{asset.pk}/delete/").status_code == 404
@@ -98,8 +100,7 @@ def test_decks_can_be_generated_in_an_uploaded_design(client, alice, settings, t
                                                       django_capture_on_commit_callbacks):
     from generator.learn import learn_design
 
-    settings.DESIGN_ASSET_DIR = tmp_path / "assets"
-    settings.DECK_OUTPUT_DIR = tmp_path / "decks"
+    use_local_files(settings, tmp_path)
     asset = learn_design(path=CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx")
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,12 +112,13 @@ def test_decks_can_be_generated_in_an_uploaded_design(client, alice, settings, t
     assert row.status == "done" and row.asset == asset
     from pptx import Presentation
 
-    assert Presentation(row.file).slide_width == 9144000  # the asset's 4:3
+    assert row.file.startswith("presentations/")
+    assert Presentation(str(tmp_path / row.file)).slide_width == 9144000  # the asset's 4:3
 
 
 @pytest.mark.slow
 def test_previews_are_rendered_after_generation_and_shown(client, alice, settings, tmp_path):
-    settings.DECK_OUTPUT_DIR = tmp_path
+    use_local_files(settings, tmp_path)
     spec = {"title": "Previews", "slides": [
         {"kind": "message", "title": "First message", "points": ["a"]},
         {"kind": "message", "title": "Second message", "points": ["b"]}]}

@@ -23,16 +23,22 @@ from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
 from operations import archive, backup, restore, signing
 from operations.errors import BackupError, VerificationError
 from tests.conftest import REPO, child_env, queued_tasks
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assets() -> Path:
+    """The live design assets' folder (the embedded default keeps them under DATA_DIR)."""
+    return Path(django_settings.DATA_DIR) / "design_assets"
 
 
 @pytest.fixture(autouse=True)
 def folders(settings, tmp_path):
     settings.BACKUP_DIR = tmp_path / "backups"
-    settings.DESIGN_ASSET_DIR = tmp_path / "design_assets"
+    use_local_files(settings, tmp_path / "data")
     settings.CONFIG_DIR = tmp_path / "config"
-    settings.DESIGN_ASSET_DIR.mkdir()
+    assets().mkdir()
     settings.CONFIG_DIR.mkdir()
     (settings.CONFIG_DIR / "app.toml").write_text('title = "x"\napi_key = "sk-123456789"\n')
     (settings.CONFIG_DIR / ".env").write_text("SECRET_KEY=do-not-copy\n")
@@ -42,7 +48,7 @@ def folders(settings, tmp_path):
 def some_data(name: str = "deck") -> None:
     asset = DesignAsset.objects.create(filename="house.pptx", category="corp",
                                        stored_name="a1.pptx", sha256=name * 4)
-    (Path(django_settings.DESIGN_ASSET_DIR) / "a1.pptx").write_bytes(b"PK-a-template")
+    (assets() / "a1.pptx").write_bytes(b"PK-a-template")
     DesignPattern.objects.create(asset=asset, pattern_type="theme_colors", pattern_name="t",
                                  pattern_data={"dk1": "000000"}, quality_score=0.9)
     DesignPattern.objects.create(asset=asset, pattern_type="grid", pattern_name="g",
@@ -140,10 +146,10 @@ def test_restore_round_trips_data_and_assets(settings):
     some_data("before")
     info = backup.create()
     GeneratedPresentation.objects.create(title="after", source_kind="spec")
-    (Path(settings.DESIGN_ASSET_DIR) / "a1.pptx").write_bytes(b"changed")
+    (assets() / "a1.pptx").write_bytes(b"changed")
     result = restore.run(info.id)
     assert set(GeneratedPresentation.objects.values_list("title", flat=True)) == {"before"}
-    assert (Path(settings.DESIGN_ASSET_DIR) / "a1.pptx").read_bytes() == b"PK-a-template"
+    assert (assets() / "a1.pptx").read_bytes() == b"PK-a-template"
     aside = Path(result.moved_aside)
     assert (aside / "a1.pptx").read_bytes() == b"changed"  # moved aside, not deleted
     pre = backup.get(result.pre_restore_id)
@@ -168,12 +174,12 @@ def test_restore_drops_sessions_and_queued_tasks_and_reapplies_schedules(client,
 
 def _refused_unchanged(backup_id: str, needle: str, settings) -> None:
     before_db = live_state()
-    assets = Path(settings.DESIGN_ASSET_DIR) / "a1.pptx"
-    before_asset = assets.read_bytes()
+    asset = assets() / "a1.pptx"
+    before_asset = asset.read_bytes()
     count = len(list(Path(settings.BACKUP_DIR).iterdir()))
     with pytest.raises(VerificationError, match=needle):
         restore.run(backup_id)
-    assert live_state() == before_db and assets.read_bytes() == before_asset
+    assert live_state() == before_db and asset.read_bytes() == before_asset
     assert len(list(Path(settings.BACKUP_DIR).iterdir())) == count  # no pre-restore backup
 
 

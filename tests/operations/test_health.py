@@ -121,3 +121,35 @@ def test_without_a_cluster_the_queue_warns():
 def test_tasks_stats_endpoint(client):
     data = client.get("/api/tasks/stats").json()
     assert {"queue_size", "total_tasks", "failures", "workers"} <= set(data)
+
+
+def test_a_deck_whose_worker_went_silent_is_reported(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from generator.models import GeneratedPresentation
+
+    silent = timezone.now() - timedelta(minutes=10)
+    row = GeneratedPresentation.objects.create(
+        title="x", source_kind="spec", status="running", worker="gone-host:1",
+        heartbeat_at=silent, started_at=silent)
+    GeneratedPresentation.objects.create(title="y", source_kind="spec", status="running",
+                                         worker="busy-host:2", heartbeat_at=timezone.now(),
+                                         started_at=silent)  # long, but alive
+    decks = client.get("/api/health").json()["checks"]["decks"]
+    assert decks == {"status": "warning", "stuck_running": 1, "ids": [row.pk]}
+
+
+def test_the_queue_names_its_broker(client, settings):
+    expected = "redis" if settings.REDIS_URL else "orm"
+    assert client.get("/api/tasks/stats").json()["broker"] == expected
+
+
+def test_a_cluster_that_stopped_is_not_counted_as_a_worker(qcluster):
+    from operations import queue
+    from tests.conftest import stop_cluster
+
+    assert queue.stats()["clusters"] == 1
+    stop_cluster(qcluster)
+    assert queue.stats()["clusters"] == 0  # at once, though its last report lingers

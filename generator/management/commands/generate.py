@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator import generate
+from generator import files, generate
 from generator.errors import GeneratorError
 from generator.models import GeneratedPresentation
 
@@ -35,9 +35,11 @@ class Command(BaseCommand):
             raise CommandError(_("the output file must end in .pptx: %(path)s") % {"path": out})
         try:
             row = self._generate(source, brief, brief_file, out, asset)
+            # the deck is recorded in the shared files; print a local path to open it by
+            printed = out if out is not None else files.local_path(row.file)
         except GeneratorError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(row.file)
+        self.stdout.write(str(printed))
         self._summary(row)
 
     def _generate(self, source, brief, brief_file, out, asset) -> GeneratedPresentation:
