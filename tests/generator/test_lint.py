@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -59,6 +61,14 @@ def test_rendered_examples_are_lint_clean(tmp_path, name):
     report = lint_file(path)
     assert report.errors == 0 and report.warnings == 0, report.to_dict()["issues"]
     assert report.slides == len(Presentation(str(path)).slides)
+
+
+def test_the_json_example_is_the_english_outline_as_a_spec(tmp_path):
+    spec = load_spec(json.loads((REPO / "examples" / "every-kind.json").read_text("utf-8")))
+    assert spec == read_outline((REPO / "examples" / "every-kind.en.md").read_text("utf-8"))
+    path = tmp_path / "deck.pptx"
+    render_to_file(spec, path)
+    assert lint_file(path).errors == 0
 
 
 def test_text_made_to_overflow_is_caught(tmp_path):
