@@ -182,6 +182,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_database.db")}
+else:
+    # A server database: keep each thread's connection for a minute instead of opening
+    # one a request (checked before reuse, so a restarted server costs no error).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # -- cache: the database by default, Redis when REDIS_URL is set ---------------
