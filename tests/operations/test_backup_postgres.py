@@ -18,12 +18,12 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 ROWS = """
 import json
-from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
-print(json.dumps({
-    "decks": sorted(GeneratedPresentation.objects.values_list("title", flat=True)),
-    "patterns": sorted(DesignPattern.objects.values_list("pattern_name", flat=True)),
-    "assets": sorted(DesignAsset.objects.values_list("filename", flat=True)),
-}))
+from django.apps import apps
+# every row of every table, but those a restore empties on purpose (queued tasks, sessions)
+skip = {"django_q_ormq", "django_session"}
+print(json.dumps({m._meta.db_table: [list(map(str, row)) for row in
+                  m.objects.order_by("pk").values_list()]
+                  for m in apps.get_models() if m._meta.db_table not in skip}, sort_keys=True))
 """
 SEED = """
 from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
@@ -54,8 +54,16 @@ def pg_env(tmp_path):
                DATA_DIR=str(tmp_path / "data"), BACKUP_DIR=str(tmp_path / "backups"))
     env.pop("REDIS_URL", None)
     yield env
-    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _psql(f'DROP DATABASE IF EXISTS "{name}_restore_check" WITH (FORCE)')
+    for database in [name, *databases_named(name)]:
+        _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def databases_named(prefix: str) -> list[str]:
+    """The other databases whose name starts with `prefix_` (a restore's fresh or old copy)."""
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
+                          "SELECT datname FROM pg_database"], check=True, capture_output=True,
+                         text=True).stdout.split()
+    return [name for name in out if name.startswith(f"{prefix}_")]
 
 
 def manage(env, *args, stdin: str | None = None) -> str:
@@ -73,7 +81,16 @@ def test_a_postgres_backup_round_trips_every_row(pg_env):
     assert ".pgdump" in out
     manage(pg_env, "shell", "-v", "0", "-c", CHANGE)
     assert json.loads(manage(pg_env, "shell", "-v", "0", "-c", ROWS)) != before
+    import psycopg
+
+    web = psycopg.connect(pg_env["DATABASE_URL"], autocommit=True)  # a web process's session
+    web.execute("SELECT 1")
     manage(pg_env, "restore", "--latest", "--yes", "--components", "database")
-    assert json.loads(manage(pg_env, "shell", "-v", "0", "-c", ROWS)) == before
+    with pytest.raises(psycopg.OperationalError):  # ended by the swap; Django reconnects
+        web.execute("SELECT 1")
+    web.close()
+    after = json.loads(manage(pg_env, "shell", "-v", "0", "-c", ROWS))
+    assert after == before and len(after["generated_presentations"]) == 3
+    assert databases_named(pg_env["DATABASE_URL"].rsplit("/", 1)[1]) == []  # no copy left
     listing = manage(pg_env, "backup", "--list")
     assert listing.count("success") == 2  # the backup and the pre-restore one
