@@ -109,6 +109,26 @@ def test_preflight_passes_and_names_pending_migrations(capsys):
         call_command("migrate", verbosity=0)
 
 
+def test_preflight_checks_redis_and_the_shared_files(capsys, settings):
+    call_command("preflight")
+    out = capsys.readouterr().out
+    assert "Shared files: OK" in out
+    assert ("Redis: OK" in out) == bool(settings.REDIS_URL)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"REDIS_URL": "redis://127.0.0.1:9/0"}, "cannot connect to Redis"),
+    ({"MEDIA_STORAGE_URL": "s3://bcgslides-files?endpoint_url=http://127.0.0.1:9",
+      "AWS_ACCESS_KEY_ID": "AKIDPREFLIGHT", "AWS_SECRET_ACCESS_KEY": "preflight-secret-value"},
+     "cannot reach"),
+])
+def test_preflight_fails_when_a_service_is_unreachable(env, message):
+    result = subprocess.run([sys.executable, "manage.py", "preflight"], cwd=REPO,
+                            env=child_env(**env), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and message in result.stderr
+    assert "preflight-secret-value" not in result.stdout + result.stderr
+
+
 def test_maintenance_prunes_old_reports_and_rotated_logs(settings, tmp_path):
     from operations import maintenance
 

@@ -1,7 +1,8 @@
 """manage.py preflight: the manual's start-up checks before the server starts.
 
 Configuration present, fonts installed, database reachable, migrations
-applied, enough free disk (under 1 GB warns), expired cache entries cleared.
+applied, Redis and the shared files (local or a bucket) usable, enough free
+disk (under 1 GB warns), expired cache entries cleared.
 Exit 1 when something would stop the application working, 0 otherwise.
 """
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(_("bcgslides start-up checks..."))
         problems = [p for p in (self._config(), self._fonts(), self._database(),
-                                self._migrations()) if p]
+                                self._migrations(), self._broker(), self._shared_files()) if p]
         self._disk()
         if not problems:  # the cache tables exist only on a migrated database
             self._cache()
@@ -71,6 +72,30 @@ class Command(BaseCommand):
             return _("Error: %(count)d migrations are not applied; run manage.py migrate") % {
                 "count": len(pending)}
         self.stdout.write(_("Migrations: OK"))
+        return None
+
+    def _broker(self) -> str | None:
+        if not settings.REDIS_URL:
+            return None  # the ORM broker is the database, checked above
+        from django_q.brokers import get_broker
+
+        try:
+            get_broker().ping()
+        except Exception as exc:
+            return _("Error: cannot connect to Redis (%(error)s)") % {
+                "error": exc.__class__.__name__}
+        self.stdout.write(_("Redis: OK"))
+        return None
+
+    def _shared_files(self) -> str | None:
+        """Write, read back and delete a small file where decks and designs are kept."""
+        from operations.health import SharedFilesProbe
+
+        try:
+            SharedFilesProbe().run()
+        except Exception as exc:
+            return _("Error: the shared files cannot be used: %(error)s") % {"error": exc}
+        self.stdout.write(_("Shared files: OK"))
         return None
 
     def _disk(self) -> None:
