@@ -44,6 +44,18 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+# -- paths: one DATA_DIR, with logs/, backups/ and reports/ beside it --------
+DATA_DIR = _path("DATA_DIR", BASE_DIR / "data")
+LOG_DIR = _path("LOG_DIR", DATA_DIR.parent / "logs")
+BACKUP_DIR = _path("BACKUP_DIR", DATA_DIR.parent / "backups")
+REPORT_DIR = _path("REPORT_DIR", DATA_DIR.parent / "reports")
+CONFIG_DIR = _path("CONFIG_DIR", BASE_DIR / "config")
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+for _dir in (DATA_DIR, LOG_DIR):
+    _dir.mkdir(parents=True, exist_ok=True)
+
+
 def _secret(name: str) -> str:
     """A secret from `name`, or read from the file named by `name`_FILE (which wins)."""
     file_name = env.str(f"{name}_FILE", default="")
@@ -59,28 +71,13 @@ def _secret(name: str) -> str:
     return value
 
 
-# -- paths: one DATA_DIR, with logs/, backups/ and reports/ beside it --------
-DATA_DIR = _path("DATA_DIR", BASE_DIR / "data")
-LOG_DIR = _path("LOG_DIR", DATA_DIR.parent / "logs")
-BACKUP_DIR = _path("BACKUP_DIR", DATA_DIR.parent / "backups")
-REPORT_DIR = _path("REPORT_DIR", DATA_DIR.parent / "reports")
-CONFIG_DIR = _path("CONFIG_DIR", BASE_DIR / "config")
-MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
-for _dir in (DATA_DIR, LOG_DIR):
-    _dir.mkdir(parents=True, exist_ok=True)
-
-
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (0600).
 
     The key signs sessions, django-q2 task payloads and backup manifests, so it
     must survive restarts; it is never written to the repository or a backup.
     """
-    key = env.str("SECRET_KEY", default="")
-    key_file = env.str("SECRET_KEY_FILE", default="")
-    if key_file:
-        key = Path(key_file).read_text(encoding="utf-8").strip()
+    key = _secret("SECRET_KEY")
     if key:
         return key
     stored = DATA_DIR / "secret_key"

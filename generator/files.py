@@ -329,23 +329,14 @@ def _download(storage, name: str, target: Path) -> bool:
     """Download `name` to `target`, complete or not at all; False when nothing is stored."""
     from botocore.exceptions import ClientError
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with writing_atomically(target) as out:
             storage.bucket.Object(_key(storage, name)).download_fileobj(
                 out, Config=storage.transfer_config)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
         return True
     except ClientError as exc:
-        Path(tmp).unlink(missing_ok=True)
         if _error_code(exc) in _MISSING:
             return False
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise
 
 

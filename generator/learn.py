@@ -112,7 +112,7 @@ def delete_asset(asset: DesignAsset) -> None:
     """Remove an asset, its patterns, its file and its thumbnails (from the shared store)."""
     from .preview import asset_prefix
 
-    name, thumbs = f"{files.ASSETS}/{asset.stored_name}", asset_prefix(asset)
+    name, thumbs = asset.storage_name, asset_prefix(asset)
     asset.delete()
     files.delete(name)
     files.delete_all(thumbs)

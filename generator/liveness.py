@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import GeneratedPresentation
+from .models import BudgetReservation, GeneratedPresentation
 
 logger = logging.getLogger(__name__)
 Status = GeneratedPresentation.Status
@@ -105,17 +105,23 @@ def _dead_here(row: GeneratedPresentation) -> bool:
 def stalled(now=None) -> list[GeneratedPresentation]:
     """Running rows whose worker is presumed dead: silent past `DECK_STALL_SECONDS`, or
     on this host with its process gone."""
+    return [row for row, _certain in _presumed_dead(now)]
+
+
+def _presumed_dead(now=None) -> list[tuple[GeneratedPresentation, bool]]:
+    """`stalled()` with, for each row, whether its death is certain (`_dead_here`)."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.DECK_STALL_SECONDS)
-    running = GeneratedPresentation.objects.filter(status=Status.RUNNING)
-    silent = running.filter(Q(heartbeat_at__lt=cutoff)
-                            | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-                            | Q(heartbeat_at__isnull=True, started_at__isnull=True))
-    found = {row.pk: row for row in silent}
-    for row in running.exclude(pk__in=found).exclude(worker=""):
-        if _dead_here(row):
-            found[row.pk] = row
-    return sorted(found.values(), key=lambda row: row.pk)
+    running = GeneratedPresentation.objects.filter(status=Status.RUNNING).order_by("pk")
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff) \
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    silent_ids = set(running.filter(silent).values_list("pk", flat=True))
+    found = []
+    for row in running:
+        certain = _dead_here(row)
+        if certain or row.pk in silent_ids:
+            found.append((row, certain))
+    return found
 
 
 def recover_stalled(now=None) -> Recovery:
@@ -125,8 +131,8 @@ def recover_stalled(now=None) -> Recovery:
     heartbeat), so a worker that beats in between keeps its deck.
     """
     recovery = Recovery()
-    for row in stalled(now):
-        if _dead_here(row):  # certain death: its calls in flight will never settle
+    for row, certain in _presumed_dead(now):
+        if certain:  # its calls in flight will never settle
             _release_budget_of(row.worker)
         seen = GeneratedPresentation.objects.filter(pk=row.pk, status=Status.RUNNING,
                                                     worker=row.worker,
@@ -156,8 +162,6 @@ def _requeue(seen, row: GeneratedPresentation) -> bool:
 
 
 def _release_budget_of(worker: str) -> None:
-    from .models import BudgetReservation
-
     BudgetReservation.objects.filter(worker=worker).delete()
 
 

@@ -39,12 +39,19 @@ class DesignAsset(models.Model):
         return f"{self.filename} (#{self.pk})"
 
     @property
+    def storage_name(self) -> str:
+        """The template's name in the shared files (generator.files): design_assets/<hex>.pptx."""
+        from . import files
+
+        return f"{files.ASSETS}/{self.stored_name}"
+
+    @property
     def path(self):
         """A local path of the stored file (the generated name, never the user's): the file
         itself on local storage, a cached download from a bucket; missing if it is gone."""
         from . import files
 
-        return files.local_path(f"{files.ASSETS}/{self.stored_name}")
+        return files.local_path(self.storage_name)
 
 
 class DesignPattern(models.Model):

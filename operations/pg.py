@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from django.db import connection
