@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_q",
     "health_check",
+    "axes",
     "generator",
     "operations",
 ]
@@ -145,6 +147,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a login refused by django-axes into the lockout page (429)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bcgslides.urls"
@@ -228,6 +232,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# -- failed logins (the page and the admin): django-axes ----------------------------
+# LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address lock that pair
+# out for LOGIN_COOLOFF_MINUTES (HTTP 429, generator/lockout.py); each
+# failure is logged (user name, address, path; never the password) and kept in the
+# admin's "Access attempts", where staff can also lift a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=_positive("LOGIN_COOLOFF_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "generator.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept and logged; successes need no table
+AXES_SENSITIVE_PARAMETERS = []  # log the user name and address (the password never is)
+if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be above 0")
 LOGIN_REDIRECT_URL = "generator-dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -374,6 +397,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},
         "openai": {"level": "WARNING"},
+        # failed logins and lockouts are warnings; its INFO lines are every success
+        "axes": {"level": "WARNING"},
         # boto3 announces every credential lookup and connection at INFO
         "boto3": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
+from .models import ApiToken, ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
 
 
 class DesignPatternInline(admin.TabularInline):
@@ -143,3 +143,33 @@ class ApiUsageAdmin(admin.ModelAdmin):
     list_filter = ("model", "purpose")
     date_hierarchy = "created_at"
     list_select_related = ("presentation",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made where the key can be shown once (the "API tokens" page, the
+    `apitoken` command); here they are listed, revoked or deleted."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "state")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "name", "user__username")
+    list_select_related = ("user",)
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at", "state")
+    readonly_fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at", "state")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("state"))
+    def state(self, token):
+        from .tokens import state
+
+        return state(token)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        from .tokens import revoke
+
+        count = revoke(queryset)
+        self.message_user(request, _("%(n)d tokens revoked.") % {"n": count})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import decks, files, tokens
+from . import access, decks, files, tokens
 from .errors import SharedFilesError, SpecError
 from .forms import parse_source
 from .models import DesignAsset, GeneratedPresentation
@@ -49,7 +49,8 @@ def api_view(methods: list[str]):
         def wrapper(request, *args, **kwargs):
             header = request.headers.get("Authorization", "")
             if header.startswith("Token "):
-                user = tokens.authenticate(header[len("Token "):].strip())
+                user = tokens.authenticate(header[len("Token "):].strip(),
+                                           client=request.META.get("REMOTE_ADDR", ""))
                 if user is None:
                     return error(401, _("Invalid API token."))
                 request.user = user
@@ -166,7 +167,7 @@ def _queue(user, kind: str, value, asset):
 @api_view(["GET"])
 def presentation(request, pk: int):
     try:
-        row = decks.get_for_owner(request.user, pk)
+        row = access.get_visible(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         return error(404, _("No such presentation."))
     return JsonResponse(presentation_json(request, row), json_dumps_params={"ensure_ascii": False})
@@ -175,7 +176,7 @@ def presentation(request, pk: int):
 @api_view(["GET"])
 def download(request, pk: int):
     try:
-        row = _downloadable(request.user, pk)
+        row = access.get_visible(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         return error(404, _("No such presentation."))
     if row.status != GeneratedPresentation.Status.DONE:
@@ -187,13 +188,6 @@ def download(request, pk: int):
     except SharedFilesError as exc:
         logger.error("deck %s could not be read: %s", pk, exc)
         return error(503, _("The file store is not available; try again later."))
-
-
-def _downloadable(user, pk: int) -> GeneratedPresentation:
-    """The owner's deck, or any deck for staff (downloads only)."""
-    if user.is_staff:
-        return GeneratedPresentation.objects.get(pk=pk)
-    return decks.get_for_owner(user, pk)
 
 
 def deck_file_response(row: GeneratedPresentation) -> FileResponse:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GeneratorConfig(AppConfig):
     name = "generator"
     verbose_name = _("Deck generator")
+
+    def ready(self):
+        from . import tokens  # noqa: F401 -- connects its signal receivers (password re-hash)

@@ -188,20 +188,28 @@ class ApiUsage(models.Model):
 
 
 class ApiToken(models.Model):
-    """A token for scripts calling the JSON API; only its SHA-256 is stored."""
+    """A token for scripts calling the JSON API; only its SHA-256 is stored.
+
+    It answers while it is not revoked, its user is active and the user's password
+    hash is still the one it was made under (`password_digest`): a password change,
+    by any path, ends every token made before it (generator/tokens.py).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True, default="")
-    prefix = models.CharField(max_length=12)
+                             related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
+    prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    password_digest = models.CharField(max_length=64, default="", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         db_table = "api_tokens"
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

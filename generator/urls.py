@@ -3,13 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import api, views
+from . import api, token_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="generator-dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="generator/login.html"),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", token_views.api_tokens, name="generator-tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.api_token_revoke,
+         name="generator-token-revoke"),
     path("decks/new/", views.deck_new, name="generator-new"),
     path("decks/new/brief/", views.deck_brief, name="generator-brief"),
     path("decks/<int:pk>/", views.deck_detail, name="generator-deck"),

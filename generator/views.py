@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import decks, files, previews, usage
-from .api import _downloadable, deck_file_response
+from . import access, decks, files, previews, usage
+from .api import deck_file_response
 from .errors import GeneratorError, SharedFilesError
 from .forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
 from .models import DesignAsset, GeneratedPresentation
@@ -29,8 +29,17 @@ logger = logging.getLogger(__name__)
 
 
 def _deck_or_404(request, pk: int) -> GeneratedPresentation:
+    """The deck to change: its owner's only."""
     try:
         return decks.get_for_owner(request.user, pk)
+    except GeneratedPresentation.DoesNotExist:
+        raise Http404(_("No such presentation.")) from None
+
+
+def _visible_or_404(request, pk: int) -> GeneratedPresentation:
+    """The deck to look at or download: the rule of generator/access.py."""
+    try:
+        return access.get_visible(request.user, pk)
     except GeneratedPresentation.DoesNotExist:
         raise Http404(_("No such presentation.")) from None
 
@@ -119,10 +128,11 @@ def deck_brief(request):
 
 @login_required
 def deck_detail(request, pk: int):
-    row = _deck_or_404(request, pk)
+    row = _visible_or_404(request, pk)
     pictures = _listed(previews.thumbnails, row)
     context = {
         "deck": row,
+        "can_edit": row.owner_id == request.user.pk,
         "versions": decks.versions(row),
         "thumbnails": range(1, len(pictures) + 1),
         "previews_on": previews.available(),
@@ -179,10 +189,7 @@ def deck_edit(request, pk: int):
 
 @login_required
 def deck_download(request, pk: int):
-    try:
-        row = _downloadable(request.user, pk)
-    except GeneratedPresentation.DoesNotExist:
-        raise Http404(_("No such presentation.")) from None
+    row = _visible_or_404(request, pk)
     if row.status != Status.DONE:
         raise Http404(_("The deck is not ready."))
     return _serve(lambda: deck_file_response(row))
@@ -190,7 +197,7 @@ def deck_download(request, pk: int):
 
 @login_required
 def deck_pdf(request, pk: int):
-    row = _deck_or_404(request, pk)
+    row = _visible_or_404(request, pk)
     return _serve(lambda: _pdf_response(row))
 
 
@@ -204,7 +211,7 @@ def _pdf_response(row: GeneratedPresentation) -> FileResponse:
 
 @login_required
 def deck_thumbnail(request, pk: int, number: int):
-    row = _deck_or_404(request, pk)
+    row = _visible_or_404(request, pk)
     return _picture(previews.prefix(row), number)
 
 
