@@ -10,6 +10,13 @@ that claims success.  Files are 0600 in a 0700 directory.
 
 The manual's version logged a failed component and carried on; here a
 failed component makes the whole backup `failed` (and the command exit 1).
+
+Temporary files (the database copy, downloaded assets, files being written)
+live in a work folder of the backup's own under `BACKUP_DIR/.work/`, locked
+while the backup runs (`workspace`): what a killed backup leaves is removed
+by the next backup or prune.  Prune deletes only files whose names follow
+the naming scheme below, directly in BACKUP_DIR and never through a link:
+the file names inside a manifest are never trusted for deleting anything.
 """
 
 from __future__ import annotations
@@ -33,11 +40,25 @@ from django.utils import timezone
 
 from generator import files as shared_files
 
-from . import archive, signing
+from . import archive, journal, signing, workspace
 from .errors import BackupError
 
 logger = logging.getLogger(__name__)
-MANIFEST = re.compile(r"^backup_info_(\d{8}_\d{6}(?:_\d+)?)\.json$")
+_ID = r"\d{8}_\d{6}(?:_\d+)?"
+MANIFEST = re.compile(rf"^backup_info_({_ID})\.json$")
+# the one naming scheme of a backup's files: component -> names, for backup id {id}
+FILE_NAMES = {"database": ("database_{id}.db.zip", "database_{id}.pgdump"),
+              "design_assets": ("design_assets_{id}.zip",),
+              "config": ("config_{id}.zip",),
+              "learned_patterns": ("learned_patterns_{id}.json",)}
+COMPONENT_FILE = re.compile(rf"^(?:database_({_ID})\.(?:db\.zip|pgdump)|design_assets_({_ID})\.zip"
+                            rf"|config_({_ID})\.zip|learned_patterns_({_ID})\.json)$")
+# what versions before work folders left in BACKUP_DIR: `.<final>.<random>.tmp` files and
+# tempfile's `tmpXXXXXXXX` folders (a whole database copy each)
+LEGACY_TMP_FILE = re.compile(r"^\.(?:database|design_assets|config|learned_patterns|backup_info)_"
+                             rf"{_ID}\..+\.tmp$")
+LEGACY_TMP_FOLDER = re.compile(r"^tmp[a-z0-9_]{8}$")
+LEFTOVER_AGE = 86400  # a file of the naming scheme that no manifest names, older than this
 CONFIG_SUFFIXES = {".toml", ".yaml", ".yml", ".json", ".ini", ".cfg", ".conf", ".txt", ".md"}
 _SECRET_WORDS = re.compile(r"(secret|password|passwd|token|api[_-]?key|access[_-]?key|private)",
                            re.I)
@@ -88,8 +109,8 @@ def _new_id(directory: Path) -> str:
     return candidate
 
 
-def _tmp(directory: Path, final_name: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp", dir=directory)
+def _tmp(work: Path, final_name: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp", dir=work)
     os.close(fd)
     os.chmod(name, 0o600)
     return Path(name)
@@ -101,9 +122,10 @@ def _publish(tmp: Path, final: Path) -> None:
 
 
 @contextmanager
-def _writing(final: Path):
-    """A temporary file beside `final`, renamed to it only if the block completes."""
-    tmp = _tmp(final.parent, final.name)
+def _writing(final: Path, work: Path):
+    """A temporary file in the work folder `work` (on the same filesystem as `final`),
+    renamed to `final` only if the block completes."""
+    tmp = _tmp(work, final.name)
     try:
         yield tmp
         archive.fsync(tmp)
@@ -113,26 +135,41 @@ def _writing(final: Path):
         raise
 
 
-def _write_json(final: Path, data) -> Path:
-    with _writing(final) as tmp:
+def _write_json(final: Path, data, work: Path) -> Path:
+    with _writing(final, work) as tmp:
         tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return final
 
 
 # -- components ---------------------------------------------------------------------------------
-def backup_database(directory: Path, backup_id: str) -> Path:
+def backup_database(directory: Path, backup_id: str, work: Path) -> Path:
     """SQLite through the online backup API (consistent while others write), zipped;
     PostgreSQL through pg_dump's custom format."""
     if connection.vendor == "postgresql":
-        return _pg_dump(directory, backup_id)
+        return _pg_dump(directory, backup_id, work)
     live = Path(connection.settings_dict["NAME"])
     final = directory / f"database_{backup_id}.db.zip"
-    with tempfile.TemporaryDirectory(dir=directory) as work:
-        copy = Path(work) / "database.db"
+    copy = work / "database.db"
+    try:
         snapshot_sqlite(live, copy)
-        with _writing(final) as tmp:
+        _checkpoint("backup:database_copied")
+        with _writing(final, work) as tmp:
             archive.write_zip(tmp, {"database.db": copy})
+    finally:
+        copy.unlink(missing_ok=True)
     return final
+
+
+def _checkpoint(name: str) -> None:
+    """A test hook: SIGKILL this very process at `name` when the setting
+    OPERATIONS_TEST_KILL_AT names it.  bcgslides.settings never defines it (nor reads it
+    from the environment); only the test settings module that the kill tests start
+    their child processes with does.  It exists because a kill from outside cannot hit
+    a chosen point between two renames."""
+    if getattr(settings, "OPERATIONS_TEST_KILL_AT", None) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def snapshot_sqlite(live: Path, copy: Path) -> None:
@@ -150,32 +187,43 @@ def snapshot_sqlite(live: Path, copy: Path) -> None:
         source.close()
 
 
-def _pg_dump(directory: Path, backup_id: str) -> Path:
+def _pg_dump(directory: Path, backup_id: str, work: Path) -> Path:
     from .pg import dump
 
     final = directory / f"database_{backup_id}.pgdump"
-    with _writing(final) as tmp:
+    with _writing(final, work) as tmp:
         dump(tmp)
     return final
 
 
-def backup_design_assets(directory: Path, backup_id: str) -> tuple[Path, list[dict]]:
+def backup_design_assets(directory: Path, backup_id: str,
+                         work: Path) -> tuple[Path, list[dict]]:
     """Every design asset in the shared files (local files as they are, a bucket's
     objects downloaded first), zipped under its name below design_assets/."""
     final = directory / f"design_assets_{backup_id}.zip"
-    with tempfile.TemporaryDirectory(dir=directory) as work, _writing(final) as tmp:
-        members = archive.write_zip(tmp, shared_files.snapshot(shared_files.ASSETS,
-                                                                 Path(work)))
+    downloads = work / "assets"
+    downloads.mkdir()
+    try:
+        with _writing(final, work) as tmp:
+            members = archive.write_zip(tmp, shared_files.snapshot(shared_files.ASSETS,
+                                                                     downloads))
+    finally:
+        remove_tree(downloads)
     return final, members
 
 
-def backup_config(directory: Path, backup_id: str) -> tuple[Path, list[str]]:
+def backup_config(directory: Path, backup_id: str, work: Path) -> tuple[Path, list[str]]:
     """Configuration by allowlist: CONFIG_DIR's plain config files (secrets redacted, no
     dotfiles) and a summary of the non-secret settings."""
     redactions: list[str] = []
     final = directory / f"config_{backup_id}.zip"
-    with _writing(final) as tmp, tempfile.TemporaryDirectory(dir=directory) as work:
-        archive.write_zip(tmp, _config_files(Path(work), redactions))
+    clean = work / "config"
+    clean.mkdir()
+    try:
+        with _writing(final, work) as tmp:
+            archive.write_zip(tmp, _config_files(clean, redactions))
+    finally:
+        remove_tree(clean)
     return final, redactions
 
 
@@ -212,7 +260,7 @@ def _redact(path: Path, name: str, redactions: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def backup_learned_patterns(directory: Path, backup_id: str) -> tuple[Path, int]:
+def backup_learned_patterns(directory: Path, backup_id: str, work: Path) -> tuple[Path, int]:
     """Patterns with quality above 0.5, with their asset's filename and category."""
     from generator.models import DesignPattern
 
@@ -222,7 +270,8 @@ def backup_learned_patterns(directory: Path, backup_id: str) -> tuple[Path, int]
                  "pattern_name": p.pattern_name, "pattern_data": p.pattern_data,
                  "quality_score": p.quality_score, "filename": p.asset.filename,
                  "category": p.asset.category} for p in rows]
-    return _write_json(directory / f"learned_patterns_{backup_id}.json", patterns), len(patterns)
+    return (_write_json(directory / f"learned_patterns_{backup_id}.json", patterns, work),
+            len(patterns))
 
 
 # -- the whole backup ---------------------------------------------------------------------
@@ -238,24 +287,26 @@ def migration_state() -> dict[str, list[str]]:
 def create(*, label: str = "full_backup") -> BackupInfo:
     """Make a full backup; raises `BackupError` (after removing what it wrote) on failure."""
     directory = backup_dir()
+    sweep_work()
     backup_id = _new_id(directory)
     written: list[Path] = []
     entries = []
     try:
-        path = backup_database(directory, backup_id)
-        written.append(path)
-        entries.append(_entry("database", path))
-        path, members = backup_design_assets(directory, backup_id)
-        written.append(path)
-        entries.append(_entry("design_assets", path, members=members))
-        path, redactions = backup_config(directory, backup_id)
-        written.append(path)
-        entries.append(_entry("config", path, redactions=redactions))
-        path, count = backup_learned_patterns(directory, backup_id)
-        written.append(path)
-        entries.append(_entry("learned_patterns", path, patterns=count))
-        manifest = _manifest(backup_id, label, entries)
-        _write_manifest(directory, backup_id, manifest)
+        with workspace.claimed(directory, "backup") as work:
+            path = backup_database(directory, backup_id, work)
+            written.append(path)
+            entries.append(_entry("database", path))
+            path, members = backup_design_assets(directory, backup_id, work)
+            written.append(path)
+            entries.append(_entry("design_assets", path, members=members))
+            path, redactions = backup_config(directory, backup_id, work)
+            written.append(path)
+            entries.append(_entry("config", path, redactions=redactions))
+            path, count = backup_learned_patterns(directory, backup_id, work)
+            written.append(path)
+            entries.append(_entry("learned_patterns", path, patterns=count))
+            manifest = _manifest(backup_id, label, entries)
+            _write_manifest(directory, backup_id, manifest, work)
     except Exception as exc:
         for path in written:
             path.unlink(missing_ok=True)
@@ -280,8 +331,8 @@ def _manifest(backup_id: str, label: str, entries: list[dict]) -> dict:
     }
 
 
-def _write_manifest(directory: Path, backup_id: str, manifest: dict) -> None:
-    _write_json(directory / f"backup_info_{backup_id}.json", signing.sign(manifest))
+def _write_manifest(directory: Path, backup_id: str, manifest: dict, work: Path) -> None:
+    _write_json(directory / f"backup_info_{backup_id}.json", signing.sign(manifest), work)
 
 
 def list_backups() -> list[BackupInfo]:
@@ -290,7 +341,7 @@ def list_backups() -> list[BackupInfo]:
     found = []
     for path in directory.iterdir():
         match = MANIFEST.match(path.name)
-        if not match:
+        if not match or path.is_symlink():
             continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -309,41 +360,129 @@ def get(backup_id: str) -> BackupInfo:
     raise BackupError(f"no backup {backup_id!r}")
 
 
+def own_file(info: BackupInfo, entry: dict) -> Path | None:
+    """The file a manifest entry names, when the name is one this backup can have
+    (its component's name for its id, directly in BACKUP_DIR); else None."""
+    names = FILE_NAMES.get(entry.get("component"), ())
+    name = entry.get("file")
+    if not isinstance(name, str) or name not in {n.format(id=info.id) for n in names}:
+        return None
+    return backup_dir() / name
+
+
 def files_of(info: BackupInfo) -> list[Path]:
-    directory = backup_dir()
-    return [directory / entry["file"] for entry in info.manifest.get("files", [])] + [
-        directory / f"backup_info_{info.id}.json"]
+    """The backup's files that exist under names of our scheme, and its manifest."""
+    found = [own_file(info, entry) for entry in info.manifest.get("files", [])]
+    return [path for path in found if path is not None and _plain_file(path)] + [
+        backup_dir() / f"backup_info_{info.id}.json"]
+
+
+def problem(info: BackupInfo, *, deep: bool = True) -> str | None:
+    """Why this backup cannot be restored (None when it can, as far as its files go):
+    the signature, the status, each file's name, presence and size, and with `deep`
+    its SHA-256."""
+    if not info.valid:
+        return ("the manifest's signature does not match: the backup was altered or made by "
+                "another installation")
+    if info.status != "success":
+        return f"the backup's status is {info.status!r}"
+    for entry in info.manifest.get("files", []):
+        path = own_file(info, entry)
+        if path is None:
+            return f"{str(entry.get('file'))[:80]!r} is not a file of this backup"
+        if not _plain_file(path):
+            return f"{path.name} is missing"
+        if path.stat().st_size != entry.get("size_bytes"):
+            return f"{path.name} does not match its checksum (size)"
+        if deep and archive.sha256_of(path) != entry.get("sha256"):
+            return f"{path.name} does not match its checksum"
+    return None
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link, directly in BACKUP_DIR (as every backup file is)."""
+    return (not path.is_symlink() and path.is_file()
+            and path.resolve().parent == backup_dir().resolve())
+
+
+def _created(info: BackupInfo, directory: Path):
+    """When the backup was made: its signed timestamp; for an unsigned manifest, the
+    manifest file's own time (never a date the unsigned text claims)."""
+    from datetime import datetime, timezone as dt_timezone
+
+    if info.valid:
+        try:
+            return info.created
+        except (KeyError, TypeError, ValueError):
+            pass
+    mtime = (directory / f"backup_info_{info.id}.json").lstat().st_mtime
+    return datetime.fromtimestamp(mtime, tz=dt_timezone.utc)
 
 
 def prune(keep_days: int | None = None, now=None) -> list[str]:
-    """Delete backups older than `keep_days` (by manifest time), never the newest good one,
-    and leftovers of interrupted backups (files no manifest names, older than a day)."""
+    """Delete backups older than `keep_days`, never the newest one that verifies, and
+    what interrupted backups and restores left behind.
+
+    Only files of the naming scheme for that backup's id, directly in BACKUP_DIR and
+    not links, are deleted: a manifest's own list of files is not trusted for it
+    (signed or not).
+    """
     keep_days = settings.BACKUP_KEEP_DAYS if keep_days is None else keep_days
     now = now or timezone.now()
+    directory = backup_dir()
     backups = list_backups()
-    good = [b for b in backups if b.valid and b.status == "success"]
-    newest_good = good[0].id if good else None
+    newest_good = next((b.id for b in backups if problem(b) is None), None)
     removed = []
     for info in backups:
-        if info.id == newest_good or info.created > now - timedelta(days=keep_days):
+        if info.id == newest_good or _created(info, directory) > now - timedelta(days=keep_days):
             continue
-        for path in files_of(info):
-            if path.exists():
-                path.unlink()
-                removed.append(path.name)
-    removed += _prune_leftovers(backups, now)
+        removed += _delete_backup_files(directory, info.id)
+    removed += _prune_leftovers(directory, {b.id for b in backups}, now)
+    removed += sweep_work()
+    from .restore import prune_leftovers
+
+    removed += prune_leftovers(keep_days, now)
     return removed
 
 
-def _prune_leftovers(backups: list[BackupInfo], now) -> list[str]:
-    named = {name.name for info in backups for name in files_of(info)}
+def _delete_backup_files(directory: Path, backup_id: str) -> list[str]:
+    names = [f"backup_info_{backup_id}.json"] + [
+        name.format(id=backup_id) for names in FILE_NAMES.values() for name in names]
     removed = []
-    for path in backup_dir().iterdir():
-        age = now.timestamp() - path.stat().st_mtime
-        if path.name not in named and path.is_file() and age > 86400:
+    for name in names[1:] + names[:1]:  # the manifest last: a crash leaves a listed backup
+        path = directory / name
+        if _plain_file(path):
             path.unlink()
-            removed.append(path.name)
+            removed.append(name)
     return removed
+
+
+def _prune_leftovers(directory: Path, listed: set[str], now) -> list[str]:
+    """Files of the naming scheme whose backup has no manifest (killed before it was
+    written), and temporary files and folders of earlier versions, older than a day."""
+    removed = []
+    for path in directory.iterdir():
+        name = path.name
+        if path.is_symlink():
+            continue
+        age = now.timestamp() - path.lstat().st_mtime
+        if age <= LEFTOVER_AGE:
+            continue
+        match = COMPONENT_FILE.match(name)
+        orphan = match is not None and not listed & set(filter(None, match.groups()))
+        if path.is_file() and (orphan or LEGACY_TMP_FILE.match(name)):
+            path.unlink()
+            removed.append(name)
+        elif path.is_dir() and LEGACY_TMP_FOLDER.match(name):
+            remove_tree(path)
+            removed.append(name)
+    return removed
+
+
+def sweep_work() -> list[str]:
+    """Remove work folders whose backup or restore was killed (but an interrupted
+    restore's, which its journal needs to finish)."""
+    return workspace.sweep(backup_dir(), keep=journal.kept_folders())
 
 
 def run_scheduled() -> dict:

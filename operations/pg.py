@@ -50,19 +50,21 @@ def dump(target: Path) -> None:
         raise BackupError(f"pg_dump failed: {result.stderr.strip()[-300:]}")
 
 
-def restore(dump_path: Path) -> None:
+def restore(dump_path: Path, token: str | None = None) -> None:
     """Restore into a fresh database, then swap it in for the live one.
 
     The fresh database proves the dump restores completely before anything live
     changes; the swap (two renames) is near-instant.  Other connections to the
     live database are ended first (a restore is a maintenance operation); the
     replaced database is dropped once the swap has succeeded, the pre-restore
-    backup being the way back.
+    backup being the way back.  `token` names the two side databases (the restore
+    journal's work folder gives one) so that `clean_up(token)` finds what a killed
+    restore left.
     """
     _check_versions("pg_restore")
     live = connection.settings_dict["NAME"]
-    stamp = time.strftime("%Y%m%d%H%M%S")
-    fresh, old = f"{live}_restore_{stamp}", f"{live}_before_{stamp}"
+    fresh, old = _side_names(token or time.strftime("%Y%m%d%H%M%S"))
+    _psql_admin(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
     _psql_admin(f'CREATE DATABASE "{fresh}"')
     try:
         _pg_restore(dump_path, fresh)
@@ -79,6 +81,37 @@ def restore(dump_path: Path) -> None:
         _psql_admin(f'ALTER DATABASE "{old}" RENAME TO "{live}"')
         raise
     _psql_admin(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+
+
+def _side_names(token: str) -> tuple[str, str]:
+    if not re.fullmatch(r"[0-9a-z]{1,20}", token):
+        raise RestoreError("a restore token is letters and digits")
+    live = connection.settings_dict["NAME"]
+    return f"{live}_restore_{token}", f"{live}_before_{token}"
+
+
+def clean_up(token: str) -> None:
+    """Undo what a restore killed part-way (`restore(..., token)`) left: the live
+    database renamed away is renamed back, the side databases are dropped.  The live
+    database is then the old one or the restored one, whole; the caller restores again."""
+    live = connection.settings_dict["NAME"]
+    fresh, old = _side_names(token)
+    if not _exists(live) and _exists(old):
+        _psql_admin(f'ALTER DATABASE "{old}" RENAME TO "{live}"')
+    _psql_admin(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+    if _exists(live):
+        _psql_admin(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+
+
+def _exists(database: str) -> bool:
+    import psycopg
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s.get("HOST") or "127.0.0.1", port=s.get("PORT") or 5432,
+                         user=s.get("USER") or None, password=s.get("PASSWORD") or None,
+                         dbname="postgres", autocommit=True) as admin:
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                             (database,)).fetchone() is not None
 
 
 def _pg_restore(dump_path: Path, database: str) -> None:

@@ -1,29 +1,45 @@
-"""Restore a backup: verify everything first, save the current state, then replace.
+"""Restore a backup: verify everything first, save the current state, then replace,
+in phases written to a journal so that a killed restore is finished or rolled back.
 
 Order (the manual's version overwrote the live database without checking):
-1. `verify`: the manifest's HMAC, every file's size and SHA-256, the archive
+1. `verify`: the manifest's HMAC, every file's name, size and SHA-256, the archive
    members against the manifest, `PRAGMA integrity_check` on the extracted
    database copy, and a schema no newer than this code's.  Nothing live is
    touched before all of it passes.
-2. A full backup of the current state (`pre_restore`).
-3. The database through SQLite's backup API into the live file (never a
-   file swap under open connections), or pg_restore; then `migrate` for a
-   backup from an older schema; then queued tasks and sessions that came
-   back with it are dropped and the schedules applied again.
-4. Design assets: extracted and checked first.  In a local folder the
-   extracted folder is swapped in and the current one moved aside, not
-   deleted.  In a bucket the current objects are downloaded aside, the
-   backed-up ones uploaded, and only then are objects the backup lacks
-   removed.  Either way the aside copy is put back on error.
+2. `preparing` -> `ready`: the database copy (or the pg_dump file, hard-linked)
+   and the design assets, extracted and checked, wait in the restore's work
+   folder (and, for local assets, a staging folder beside the live one, so that
+   putting it in place is a rename); a full backup of the current state is made
+   (`pre_restore`).  Still nothing live has changed.
+3. `assets`: in a local folder the current one is renamed aside and the staged
+   one renamed in; in a bucket the staged files are mirrored over the bucket's
+   (the current ones were downloaded aside while preparing).
+4. `database`: SQLite's backup API writes the copy into the live file in one
+   transaction (never a file swap under open connections), or pg_restore into a
+   fresh database swapped in by renames.
+5. `after_database`: `migrate` for a backup from an older schema; queued tasks and
+   sessions that came back with it are dropped; the schedules applied again.
+6. `cleanup`: the work and staging folders go; of the folders moved aside only the
+   newest stays (the pre-restore backup is the lasting way back, and ages out
+   with BACKUP_KEEP_DAYS; so does that folder).
+
+The journal (`operations.journal`) records each phase before it starts.  A
+restore that raises in phase 3 or 4 puts the assets back and removes its
+journal.  One that was killed is recovered by `recover()` (`manage.py
+preflight`, `manage.py restore`): killed before phase 3, it is rolled back
+(nothing live had changed); killed in or after phase 3, it is finished, each
+phase being safe to run again.  Until then the health report says critical.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -32,11 +48,15 @@ from django.utils import timezone
 
 from generator import files as shared_files
 
-from . import archive, backup, signing
+from . import archive, backup, journal, signing, workspace
 from .errors import RestoreError, VerificationError
 
 logger = logging.getLogger(__name__)
 COMPONENTS = ("database", "design_assets")
+PREPARING, READY = "preparing", "ready"
+LIVE_PHASES = ("assets", "database", "after_database", "cleanup")  # these change live data
+ASIDE = re.compile(r"^design_assets_before_restore_\d{8}_\d{6}(?:_[0-9a-z_]+)?$")
+STAGING = re.compile(r"^\.design_assets_restore_[0-9a-z_]+$")
 
 
 @dataclass
@@ -49,6 +69,17 @@ class RestoreResult:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Recovery:
+    """What `recover` did with a restore that had been killed."""
+
+    backup_id: str
+    phase: str
+    action: str  # "finished" or "rolled back"
+    pre_restore_id: str = ""
+
+
+# -- checks ----------------------------------------------------------------------------------
 def _entry(info: backup.BackupInfo, component: str) -> dict:
     for entry in info.manifest.get("files", []):
         if entry.get("component") == component:
@@ -58,22 +89,35 @@ def _entry(info: backup.BackupInfo, component: str) -> dict:
 
 def verify(info: backup.BackupInfo, components=COMPONENTS) -> None:
     """Every check that must pass before anything live is touched; raises VerificationError."""
-    if not info.valid:
-        raise VerificationError("the manifest's signature does not match: the backup was "
-                                "altered or made by another installation, and is not restored")
-    if info.status != "success":
-        raise VerificationError(f"the backup's status is {info.status!r}")
-    directory = backup.backup_dir()
-    for entry in info.manifest["files"]:
-        path = directory / entry["file"]
-        if Path(entry["file"]).name != entry["file"] or not path.is_file():
-            raise VerificationError(f"{entry['file']} is missing")
-        if path.stat().st_size != entry["size_bytes"] or archive.sha256_of(path) != entry["sha256"]:
-            raise VerificationError(f"{entry['file']} does not match its checksum")
+    reason = backup.problem(info, deep=True)
+    if reason:
+        if not info.valid:
+            reason += ", and is not restored"
+        raise VerificationError(reason)
     _check_schema(info.manifest.get("migrations", {}))
     if "design_assets" in components:
-        _check_zip(directory / _entry(info, "design_assets")["file"],
+        _check_zip(backup.backup_dir() / _entry(info, "design_assets")["file"],
                    _entry(info, "design_assets").get("members", []))
+
+
+def problem(info: backup.BackupInfo, components=COMPONENTS) -> str | None:
+    """Why `info` cannot be restored, or None: `verify` as a sentence for listings."""
+    try:
+        verify(info, components)
+    except VerificationError as exc:
+        return str(exc)
+    return None
+
+
+def newest_restorable(backups: list[backup.BackupInfo], components=COMPONENTS):
+    """The newest backup that verifies, and the newer ones skipped with their reasons."""
+    skipped = []
+    for info in backups:
+        reason = problem(info, components)
+        if reason is None:
+            return info, skipped
+        skipped.append((info, reason))
+    return None, skipped
 
 
 def _check_zip(path: Path, members: list[dict]) -> None:
@@ -102,7 +146,7 @@ def _extract_database(info: backup.BackupInfo, work: Path) -> Path:
     entry = _entry(info, "database")
     path = backup.backup_dir() / entry["file"]
     if path.suffix == ".pgdump":
-        return path
+        return _keep_copy(path, work / "database.pgdump")
     import zipfile
 
     with zipfile.ZipFile(path) as handle:
@@ -117,6 +161,16 @@ def _extract_database(info: backup.BackupInfo, work: Path) -> Path:
     if result != "ok":
         raise VerificationError(f"the backed-up database fails its integrity check: {result}")
     return copy
+
+
+def _keep_copy(source: Path, target: Path) -> Path:
+    """`source` in the work folder, so that pruning the backup meanwhile cannot take it
+    from an unfinished restore (a hard link where the filesystem allows)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target
 
 
 def _sha_in_zip(path: Path, name: str) -> str:
@@ -141,44 +195,205 @@ def _integrity(path: Path) -> str:
         return str(exc)
 
 
+# -- the restore ---------------------------------------------------------------------------------
 def run(backup_id: str, *, components=COMPONENTS) -> RestoreResult:
-    """Restore `components` of backup `backup_id` (see the module docstring for the order)."""
+    """Restore `components` of backup `backup_id` (see the module docstring for the order).
+
+    A restore that an earlier one left unfinished is recovered first.
+    """
     components = [c for c in COMPONENTS if c in components]
-    info = backup.get(backup_id)
-    verify(info, components)
-    with tempfile.TemporaryDirectory(dir=backup.backup_dir()) as work_dir:
-        work = Path(work_dir)
-        database_copy = _extract_database(info, work) if "database" in components else None
-        pre = backup.create(label="pre_restore")
-        result = RestoreResult(backup_id=backup_id, pre_restore_id=pre.id,
-                               components=components)
-        if "design_assets" in components:
-            result.moved_aside = _restore_assets(info, work)
-        if database_copy is not None:
-            try:
-                _restore_database(database_copy, info)
-            except Exception:
-                _undo_assets(result.moved_aside)
-                raise
-            result.migrated = _after_database()
+    with journal.exclusive():
+        _recover_locked()
+        info = backup.get(backup_id)
+        verify(info, components)
+        held = workspace.claim(backup.backup_dir(), "restore")
+        state = {"backup_id": info.id, "components": components, "work": held.path.name,
+                 "phase": PREPARING, "started": timezone.now().isoformat(), "pid": os.getpid()}
+        journal.write(state)
+        try:
+            _prepare(info, state, held.path)
+        except BaseException:
+            _roll_back(state)
+            held.release()
+            raise
+        held.close_keeping()  # from here the journal, not the lock, keeps the folder
+        _checkpoint(f"restore:{READY}")
+        _apply(state)
     logger.warning("restored backup %s (%s); the state before is backup %s", backup_id,
-                   ", ".join(components), pre.id)
-    return result
+                   ", ".join(components), state["pre_restore_id"])
+    return RestoreResult(backup_id=backup_id, pre_restore_id=state["pre_restore_id"],
+                         components=components, migrated=state.get("migrated", False),
+                         moved_aside=_kept_aside(state))
 
 
-def _restore_database(copy: Path, info: backup.BackupInfo) -> None:
+def _prepare(info: backup.BackupInfo, state: dict, work: Path) -> None:
+    """Everything before the first live change; ends in phase `ready`."""
+    if "database" in state["components"]:
+        state["database_copy"] = _extract_database(info, work).name
+    if "design_assets" in state["components"]:
+        state["assets"] = _stage_assets(info, work)
+        journal.write(state)  # what to remove should preparing be killed from here on
+        if state["assets"]["mode"] == "bucket":
+            aside = Path(state["assets"]["aside"])
+            aside.mkdir(mode=0o700)
+            shared_files.snapshot(shared_files.ASSETS, aside)
+    state["pre_restore_id"] = backup.create(label="pre_restore").id
+    state["phase"] = READY
+    journal.write(state)
+
+
+def _stage_assets(info: backup.BackupInfo, work: Path) -> dict:
+    """Extract and check the backed-up assets; returns where they and the current ones go."""
+    live = shared_files.local_folder(shared_files.ASSETS)
+    token = work.name.rsplit("-", 1)[-1]
+    if live is None:  # a bucket: staged in the work folder, the current ones downloaded aside
+        staging = work / "assets"
+        aside = Path(settings.DATA_DIR) / f"design_assets_before_restore_{_stamp()}_{token}"
+        plan = {"mode": "bucket", "staging": str(staging), "aside": str(aside)}
+    else:  # beside the live folder, so that putting it in place is a rename
+        live.parent.mkdir(parents=True, exist_ok=True)
+        staging = live.parent / f".design_assets_restore_{token}"
+        aside = live.parent / f"design_assets_before_restore_{_stamp()}_{token}"
+        plan = {"mode": "local", "live": str(live), "staging": str(staging), "aside": str(aside),
+                "had_live": live.exists()}
+    entry = _entry(info, "design_assets")
+    archive.extract_checked(backup.backup_dir() / entry["file"], staging,
+                            entry.get("members", []))
+    return plan
+
+
+def _apply(state: dict, *, undo_on_error: bool = True) -> None:
+    """Phases 3-6 from the journal's phase on; each is safe to run again after a kill.
+
+    A step that raises in phase 3 or 4 puts the assets back (`undo_on_error`); a
+    recovery leaves everything for the next attempt instead."""
+    steps = {"assets": _put_assets_in_place, "database": _put_database_in_place,
+             "after_database": _after_database_step, "cleanup": _clean_up}
+    start = LIVE_PHASES.index(state["phase"]) if state["phase"] in LIVE_PHASES else 0
+    for phase in LIVE_PHASES[start:]:
+        state["phase"] = phase
+        journal.write(state)
+        try:
+            steps[phase](state)
+        except BaseException:
+            if undo_on_error and phase in ("assets", "database"):
+                _undo(state)
+            raise
+        _checkpoint(f"restore:{phase}")
+    journal.clear()
+
+
+def _put_assets_in_place(state: dict) -> None:
+    plan = state.get("assets")
+    if not plan:
+        return
+    staging = Path(plan["staging"])
+    if plan["mode"] == "bucket":
+        shared_files.mirror(staging, shared_files.ASSETS)
+        return
+    live, aside = Path(plan["live"]), Path(plan["aside"])
+    if not staging.exists():
+        return  # already in place
+    if live.exists():
+        if aside.exists():
+            raise RestoreError(f"both {live.name} and {aside.name} exist; move one away")
+        os.replace(live, aside)
+    _checkpoint("restore:assets_half")
+    os.replace(staging, live)
+    _fsync_folder(live.parent)
+
+
+def _put_database_in_place(state: dict) -> None:
+    if not state.get("database_copy"):
+        return
+    copy = workspace.work_root(backup.backup_dir()) / state["work"] / state["database_copy"]
+    if not copy.is_file():
+        raise RestoreError("the verified database copy of the interrupted restore is gone")
+    _restore_database(copy, None)
+
+
+def _after_database_step(state: dict) -> None:
+    if state.get("database_copy"):
+        state["migrated"] = _after_database()
+
+
+def _clean_up(state: dict) -> None:
+    plan = state.get("assets") or {}
+    keep = Path(plan["aside"]) if plan.get("aside") else None
+    _remove_asides(keep=keep)
+    _checkpoint("restore:cleanup_half")
+    _remove_work(state)
+
+
+def _undo(state: dict) -> None:
+    """A restore that raised while changing live data: the assets go back as they were
+    (the database was not changed: SQLite's backup step and pg's swap are atomic)."""
+    plan = state.get("assets")
+    try:
+        if plan and plan["mode"] == "bucket" and Path(plan["aside"]).is_dir():
+            shared_files.mirror(Path(plan["aside"]), shared_files.ASSETS)
+        elif plan:
+            live, aside = Path(plan["live"]), Path(plan["aside"])
+            if aside.exists():
+                backup.remove_tree(live)
+                os.replace(aside, live)
+            elif not plan.get("had_live") and not Path(plan["staging"]).exists():
+                backup.remove_tree(live)  # there was no folder before
+    finally:
+        _roll_back(state)
+
+
+def _roll_back(state: dict) -> None:
+    """Remove what a restore that changed nothing live (or was undone) had prepared."""
+    plan = state.get("assets") or {}
+    staging = Path(plan["staging"]) if plan.get("staging") else None
+    if staging is not None and staging.exists():
+        backup.remove_tree(staging)
+    if plan.get("mode") == "bucket" and plan.get("aside"):
+        backup.remove_tree(Path(plan["aside"]))
+    _remove_work(state)
+    journal.clear()
+
+
+def _remove_work(state: dict) -> None:
+    root = workspace.work_root(backup.backup_dir())
+    backup.remove_tree(root / state["work"])
+    (root / f"{state['work']}.lock").unlink(missing_ok=True)
+
+
+def _kept_aside(state: dict) -> str:
+    aside = (state.get("assets") or {}).get("aside")
+    return aside if aside and Path(aside).exists() else ""
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _checkpoint(name: str) -> None:
+    backup._checkpoint(name)  # the test-only kill hook (see its docstring)
+
+
+def _restore_database(copy: Path, info: backup.BackupInfo | None) -> None:
     if copy.suffix == ".pgdump":
-        from .pg import restore
+        from .pg import clean_up, restore
 
-        restore(copy)
+        token = copy.parent.name.rsplit("-", 1)[-1]
+        clean_up(token)  # what a killed attempt left (nothing, the first time)
+        restore(copy, token)
         return
     live = Path(connection.settings_dict["NAME"])
     connection.close()
     source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     target = sqlite3.connect(live, timeout=30)
     try:
-        # the backup API writes into the live database through SQLite's own locking,
-        # so other connections see the restored content, never a half-swapped file
+        # the backup API writes into the live database through SQLite's own locking, in
+        # one transaction: other connections see the restored content or the old, never
+        # a half-swapped file, and a kill part-way leaves the old
         source.backup(target)
         result = target.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -210,61 +425,102 @@ def _after_database() -> bool:
     return bool(pending)
 
 
-def _restore_assets(info: backup.BackupInfo, work: Path) -> str:
-    """Put the backed-up design assets in place; returns where the current ones were kept."""
-    live = shared_files.local_folder(shared_files.ASSETS)
-    # a local staging folder sits beside the live one, so that swapping them is a rename
-    parent = live.parent if live is not None else work
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".design_assets_restore_", dir=parent))
+# -- after a kill -------------------------------------------------------------------------------
+def recover() -> Recovery | None:
+    """Finish or roll back a restore that was killed (None when there is none).
+
+    Raises `RestoreError` when another restore is running, or when the journal
+    cannot be trusted or the restore cannot be finished (the journal then stays,
+    and the health report keeps saying why).
+    """
+    with journal.exclusive():
+        return _recover_locked()
+
+
+def _recover_locked() -> Recovery | None:
+    state = journal.read()
+    if state is None:
+        return None
+    _check_paths(state)
+    outcome = Recovery(backup_id=state["backup_id"], phase=state["phase"],
+                       action="rolled back", pre_restore_id=state.get("pre_restore_id", ""))
+    if state["phase"] not in LIVE_PHASES:
+        _roll_back(state)
+    else:
+        try:
+            _apply(state, undo_on_error=False)
+        except Exception as exc:
+            raise RestoreError(
+                f"the interrupted restore of backup {outcome.backup_id} could not be finished "
+                f"({exc}); the state before it is backup {outcome.pre_restore_id}") from exc
+        outcome.action = "finished"
+    logger.warning("the interrupted restore of backup %s (%s) was %s", outcome.backup_id,
+                   outcome.phase, outcome.action)
+    return outcome
+
+
+def _check_paths(state: dict) -> None:
+    """The folders a journal names are ours (it is signed; this is the second lock)."""
+    if not re.fullmatch(r"restore-\d+-[0-9a-f]{8}", str(state.get("work"))):
+        raise RestoreError("the restore journal names a work folder that is not one")
+    plan = state.get("assets") or {}
+    for key, pattern in (("staging", STAGING), ("aside", ASIDE)):
+        if key in plan and plan["mode"] == "local" and not pattern.match(Path(plan[key]).name):
+            raise RestoreError("the restore journal names a folder that is not one")
+
+
+# -- retention ---------------------------------------------------------------------------------
+def prune_leftovers(keep_days: int, now=None) -> list[str]:
+    """Folders moved aside by restores older than `keep_days`, and staging folders of
+    killed restores, when no restore is running or unfinished."""
+    if journal.running():
+        return []
     try:
-        entry = _entry(info, "design_assets")
-        archive.extract_checked(backup.backup_dir() / entry["file"], staging,
-                                entry.get("members", []))
-        if live is None:
-            return _restore_bucket_assets(staging)
-    except BaseException:
-        backup.remove_tree(staging)
-        raise
-    return _swap_local_assets(staging, live)
+        if journal.read() is not None:
+            return []
+    except RestoreError:
+        return []
+    now = now or timezone.now()
+    removed = []
+    for folder in _aside_parents():
+        for path in folder.iterdir():
+            if path.is_symlink() or not path.is_dir():
+                continue
+            if STAGING.match(path.name) or (ASIDE.match(path.name)
+                                             and _aside_age(path, now) > keep_days * 86400):
+                backup.remove_tree(path)
+                removed.append(path.name)
+    return removed
 
 
-def _swap_local_assets(staging: Path, live: Path) -> str:
-    aside = ""
-    if live.exists():
-        aside = str(live.parent / f"design_assets_before_restore_{_stamp()}")
-        os.replace(live, aside)
-    os.replace(staging, live)
-    return aside
+def _aside_age(path: Path, now) -> float:
+    """Seconds since the folder was moved aside: the time in its name (a renamed folder
+    keeps its old modification time)."""
+    stamp = re.search(r"_(\d{8}_\d{6})", path.name).group(1)
+    moved = timezone.make_aware(datetime.strptime(stamp, "%Y%m%d_%H%M%S"))
+    return now.timestamp() - moved.timestamp()
 
 
-def _restore_bucket_assets(staging: Path) -> str:
-    """Upload the backed-up assets over the bucket's; a copy of the current ones is kept
-    in DATA_DIR (as a local restore keeps its folder) and uploaded again on failure."""
-    aside = Path(tempfile.mkdtemp(prefix=f"design_assets_before_restore_{_stamp()}_",
-                                  dir=settings.DATA_DIR))
-    shared_files.snapshot(shared_files.ASSETS, aside)
-    try:
-        shared_files.mirror(staging, shared_files.ASSETS)
-    except BaseException:
-        shared_files.mirror(aside, shared_files.ASSETS)
-        raise
-    return str(aside)
+def _remove_asides(keep: Path | None) -> None:
+    """Every folder moved aside by an earlier restore (the pre-restore backups hold them)."""
+    for folder in _aside_parents():
+        for path in folder.iterdir():
+            if (ASIDE.match(path.name) and path.is_dir() and not path.is_symlink()
+                    and (keep is None or path != keep)):
+                backup.remove_tree(path)
 
 
-def _undo_assets(aside: str) -> None:
-    if not aside:
-        return
+def _aside_parents() -> list[Path]:
+    folders = {Path(settings.DATA_DIR)}
     live = shared_files.local_folder(shared_files.ASSETS)
-    if live is None:
-        shared_files.mirror(Path(aside), shared_files.ASSETS)
-        return
-    backup.remove_tree(live)
-    os.replace(aside, live)
+    if live is not None:
+        folders.add(live.parent)
+    return [f for f in folders if f.is_dir()]
 
 
 def _stamp() -> str:
     return timezone.localtime().strftime("%Y%m%d_%H%M%S")
 
 
-__all__ = ["COMPONENTS", "RestoreResult", "run", "verify", "signing"]
+__all__ = ["COMPONENTS", "Recovery", "RestoreResult", "recover", "run", "verify", "problem",
+           "newest_restorable", "signing"]

@@ -1,8 +1,10 @@
-"""HMAC signatures on backup manifests: only backups this installation made are restored.
+"""HMAC signatures on backup manifests (and the restore journal): only what this
+installation wrote is trusted.
 
 The key is derived from SECRET_KEY; a manifest that was edited, or written
 by another installation, fails the check (a restored database carries
-django-q2 pickles, which must never come from anyone else).
+django-q2 pickles, which must never come from anyone else).  `purpose` keeps
+the kinds apart: a signed journal is no signed manifest, nor the reverse.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ def _canonical(manifest: dict) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def signature(manifest: dict) -> str:
-    return salted_hmac(_SALT, _canonical(manifest), algorithm="sha256").hexdigest()
+def _salt(purpose: str) -> str:
+    return _SALT if purpose == "manifest" else f"{_SALT}.{purpose}"
 
 
-def sign(manifest: dict) -> dict:
-    return {**manifest, "signature": signature(manifest)}
+def signature(manifest: dict, purpose: str = "manifest") -> str:
+    return salted_hmac(_salt(purpose), _canonical(manifest), algorithm="sha256").hexdigest()
 
 
-def verify(manifest: dict) -> bool:
+def sign(manifest: dict, purpose: str = "manifest") -> dict:
+    return {**manifest, "signature": signature(manifest, purpose)}
+
+
+def verify(manifest: dict, purpose: str = "manifest") -> bool:
     given = manifest.get("signature")
-    return isinstance(given, str) and hmac.compare_digest(given, signature(manifest))
+    return isinstance(given, str) and hmac.compare_digest(given, signature(manifest, purpose))

@@ -73,7 +73,8 @@ def test_a_full_backup_has_every_part_signed_and_private(settings):
     directory = Path(settings.BACKUP_DIR)
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        if path.name != ".work":  # the work folders' home (0700), empty between backups
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     components = {f["component"]: f for f in info.manifest["files"]}
     assert set(components) == {"database", "design_assets", "config", "learned_patterns"}
     for entry in components.values():
@@ -96,7 +97,8 @@ def test_config_is_allowlisted_and_redacted(settings):
     assert "config/.env" not in names and "sk-123456789" not in toml and "[REDACTED]" in toml
     assert entry["redactions"] == ["app.toml:2"]
     assert settings.SECRET_KEY not in summary
-    everything = b"".join(p.read_bytes() for p in Path(settings.BACKUP_DIR).iterdir())
+    everything = b"".join(p.read_bytes() for p in Path(settings.BACKUP_DIR).rglob("*")
+                          if p.is_file())
     assert settings.SECRET_KEY.encode() not in everything
 
 
@@ -121,7 +123,8 @@ def test_a_write_failure_leaves_nothing_that_claims_success(settings, monkeypatc
     monkeypatch.setattr(archive, "write_zip", disk_full_on_the_second_archive)
     with pytest.raises(BackupError, match="No space left"):
         backup.create()
-    assert list(Path(settings.BACKUP_DIR).iterdir()) == []
+    assert [p.name for p in Path(settings.BACKUP_DIR).iterdir()] == [".work"]
+    assert list((Path(settings.BACKUP_DIR) / ".work").iterdir()) == []
     monkeypatch.setattr(archive, "write_zip", real)
     with pytest.raises(CommandError):
         monkeypatch.setattr(archive, "write_zip", disk_full_on_the_second_archive)
@@ -308,7 +311,7 @@ def test_sigkill_in_the_middle_of_a_backup_leaves_no_successful_manifest(setting
     directory = Path(settings.BACKUP_DIR)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # wait until it is writing
-        if any(p.name.endswith(".tmp") for p in directory.iterdir()):
+        if any(p.name.endswith(".tmp") for p in directory.rglob("*")):
             break
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)

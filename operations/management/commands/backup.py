@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from operations import backup
+from operations import backup, restore
 from operations.errors import BackupError
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(_("No backups available"))
             return
         for index, info in enumerate(backups, start=1):
-            flag = "" if info.valid else " " + _("(signature invalid)")
+            reason = restore.problem(info)
+            flag = "" if reason is None else " " + _("INVALID: %(reason)s") % {"reason": reason}
             self.stdout.write(f"{index}. {info.id} ({info.status}) "
                               f"{info.size_bytes / 1024 / 1024:.2f} MB{flag}")

@@ -23,7 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(_("bcgslides start-up checks..."))
-        problems = [p for p in (self._config(), self._fonts(), self._database(),
+        problems = [p for p in (self._config(), self._interrupted_restore(), self._fonts(),
+                                self._database(),
                                 self._migrations(), self._broker(), self._shared_files()) if p]
         self._disk()
         if not problems:  # the cache tables exist only on a migrated database
@@ -40,6 +41,19 @@ class Command(BaseCommand):
         if not settings.SECRET_KEY:
             return _("Error: configuration not found (SECRET_KEY)")
         self.stdout.write(_("Configuration: OK"))
+        return None
+
+    def _interrupted_restore(self) -> str | None:
+        """Finish or roll back a restore that was killed part-way (operations.restore)."""
+        from operations.management.commands.restore import recovery_message
+        from operations.restore import recover
+
+        try:
+            outcome = recover()
+        except Exception as exc:
+            return _("Error: %(error)s") % {"error": exc}
+        if outcome is not None:
+            self.stdout.write(recovery_message(outcome))
         return None
 
     def _fonts(self) -> str | None:

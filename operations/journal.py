@@ -1,0 +1,142 @@
+"""The restore journal: how far a restore got, so that a killed one is finished or undone.
+
+One small JSON file, `BACKUP_DIR/.work/restore-journal.json`, replaced atomically (written
+beside, flushed, renamed, folder flushed) each time a restore enters a phase, and
+removed when it is done.  It is signed like a backup manifest: recovery renames and
+removes the folders it names, so a journal written by anyone else must not steer it.
+
+`BACKUP_DIR/.work/restore.lock` is held with flock(2) by the process that runs a restore
+(or recovers one).  A journal whose lock nobody holds belongs to a restore that was
+killed: `health` reports it as critical until `operations.restore.recover` (run by
+`manage.py preflight`, `manage.py restore` and `manage.py restore --recover`) has
+finished or rolled it back.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+from . import signing, workspace
+from .errors import RestoreError
+
+logger = logging.getLogger(__name__)
+JOURNAL = "restore-journal.json"
+LOCK = "restore.lock"
+_PURPOSE = "restore-journal"
+
+
+class JournalError(RestoreError):
+    """The journal cannot be read, or was not written by this installation."""
+
+
+def _directory() -> Path:
+    """BACKUP_DIR/.work/, beside the work folders (BACKUP_DIR itself holds only backups)."""
+    directory = Path(settings.BACKUP_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return workspace.work_root(directory)
+
+
+def path() -> Path:
+    return _directory() / JOURNAL
+
+
+def write(state: dict) -> None:
+    """Replace the journal with `state` (signed), so that a crash leaves the old or the new."""
+    directory = _directory()
+    fd, name = tempfile.mkstemp(prefix=f".{JOURNAL}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(signing.sign(state, purpose=_PURPOSE), out, indent=2, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, directory / JOURNAL)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    _fsync_folder(directory)
+
+
+def read() -> dict | None:
+    """The journal's state; None when no restore is unfinished.  Raises `JournalError`."""
+    try:
+        data = json.loads(path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise JournalError(f"the restore journal cannot be read ({exc.__class__.__name__})") \
+            from None
+    if not isinstance(data, dict) or not signing.verify(data, purpose=_PURPOSE):
+        raise JournalError("the restore journal was not written by this installation")
+    data.pop("signature", None)
+    return data
+
+
+def clear() -> None:
+    path().unlink(missing_ok=True)
+    _fsync_folder(_directory())
+
+
+def _fsync_folder(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def exclusive():
+    """Hold the restore lock for the block; refuse when another process holds it."""
+    fd = os.open(_directory() / LOCK, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RestoreError("another restore is running; try again when it has finished") \
+                from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def running() -> bool:
+    """Whether a live process is restoring (or recovering a restore) now."""
+    return workspace.is_held(_directory() / LOCK)
+
+
+def kept_folders() -> set[str]:
+    """The work folders an unfinished restore still needs (never swept)."""
+    try:
+        state = read()
+    except JournalError:
+        return {"restore-*"}  # cannot tell which: keep every restore folder until someone looks
+    return {state["work"]} if state and state.get("work") else set()
+
+
+def health() -> dict:
+    """The `restore` entry of the health report: critical while a killed restore is
+    unfinished, warning while one runs."""
+    try:
+        state = read()
+    except JournalError as exc:
+        return {"status": "critical", "error": f"{exc}; move it away after checking the data"}
+    if state is None:
+        return {"status": "healthy"}
+    facts = {"backup_id": state.get("backup_id"), "phase": state.get("phase"),
+             "started": state.get("started")}
+    if running():
+        return {"status": "warning", **facts,
+                "error": f"restoring backup {facts['backup_id']} ({facts['phase']})"}
+    return {"status": "critical", **facts,
+            "error": (f"the restore of backup {facts['backup_id']} was interrupted at "
+                      f"{facts['phase']}: the database and the design assets may not match. "
+                      "`manage.py restore --recover` (or `manage.py preflight`, which "
+                      "bin/start runs) finishes it or rolls it back")}
