@@ -249,6 +249,7 @@ AXES_LOCKOUT_CALLABLE = "generator.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept and logged; successes need no table
 AXES_SENSITIVE_PARAMETERS = []  # log the user name and address (the password never is)
+AXES_CLIENT_STR_CALLABLE = "generator.lockout.client_description"
 if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be above 0")
 LOGIN_REDIRECT_URL = "generator-dashboard"
