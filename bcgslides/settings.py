@@ -250,6 +250,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept and logged; successes need no table
 AXES_SENSITIVE_PARAMETERS = []  # log the user name and address (the password never is)
 AXES_CLIENT_STR_CALLABLE = "generator.lockout.client_description"
+# Behind a proxy (docs/deployment.md) every client would share the proxy's address:
+# TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For are believed, no more.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "generator.clientip.address"
 if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be above 0")
 LOGIN_REDIRECT_URL = "generator-dashboard"

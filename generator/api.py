@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import access, decks, files, tokens
+from . import access, clientip, decks, files, tokens
 from .errors import SharedFilesError, SpecError
 from .forms import parse_source
 from .models import DesignAsset, GeneratedPresentation
@@ -50,7 +50,7 @@ def api_view(methods: list[str]):
             header = request.headers.get("Authorization", "")
             if header.startswith("Token "):
                 user = tokens.authenticate(header[len("Token "):].strip(),
-                                           client=request.META.get("REMOTE_ADDR", ""))
+                                           client=clientip.address(request))
                 if user is None:
                     return error(401, _("Invalid API token."))
                 request.user = user

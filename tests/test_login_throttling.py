@@ -77,6 +77,31 @@ def test_failures_reach_the_app_log_without_the_password(client, alice, settings
     assert WRONG not in str(AccessAttempt.objects.values_list("post_data", flat=True)[0])
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_lock(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "127.0.0.1"
+
+    def through_proxy(password, client_address, claimed=""):
+        forwarded = ", ".join(filter(None, [claimed, client_address]))
+        return client.post("/accounts/login/", {"username": "alice", "password": password},
+                           REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded)
+
+    for _ in range(5):  # an attacker who also claims to be someone else
+        through_proxy(WRONG, "203.0.113.5", claimed="198.51.100.7")
+    assert through_proxy("pw-alice-123", "203.0.113.5").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+    # alice, from her own address through the same proxy, is not locked out
+    assert through_proxy("pw-alice-123", "198.51.100.7").status_code == 302
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(client, alice, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for number in range(5):  # a new claimed address each time: still one lock
+        client.post("/accounts/login/", {"username": "alice", "password": WRONG},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+    assert attempt(client, "/accounts/login/", "alice", "pw-alice-123").status_code == 429
+
+
 def test_a_user_name_cannot_forge_a_log_line(client, settings):
     attempt(client, "/accounts/login/", "eve\n2026-01-01 00:00:00 INFO forged line", WRONG)
     log = (settings.LOG_DIR / "app.log").read_text(encoding="utf-8")
