@@ -1,4 +1,4 @@
-""""My API tokens": a logged-in user lists, creates and revokes their own tokens.
+"""A user's own access: "My API tokens" (list, create, revoke) and their password.
 
 A new key is shown once, in the answer to the POST that made it (never stored, never
 put in the session or a redirect).  Another user's token is a 404, like their decks.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,3 +57,17 @@ def api_token_revoke(request, pk: int):
     if tokens.revoke(mine):
         messages.success(request, _("The token was revoked: it no longer works."))
     return redirect("generator-tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (the session stays logged in); the tokens made under the
+    old password end by themselves (generator/tokens.py), which the message says."""
+
+    template_name = "generator/password_change.html"
+    success_url = reverse_lazy("generator-tokens")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed. API tokens made before "
+                                         "it no longer work: create new ones here."))
+        return response

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="generator/login.html"),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", token_views.PasswordChangeView.as_view(),
+         name="generator-password"),
     path("accounts/tokens/", token_views.api_tokens, name="generator-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.api_token_revoke,
          name="generator-token-revoke"),

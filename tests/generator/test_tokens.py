@@ -91,6 +91,23 @@ def test_set_password_ends_the_users_tokens_only(client, alice, bob, alice_key):
     assert works(client, fresh)
 
 
+def test_a_user_changing_their_password_ends_their_tokens_and_stays_logged_in(client, alice,
+                                                                              alice_key):
+    assert client.get("/accounts/password/").status_code == 302  # login first
+    client.force_login(alice)
+    wrong = client.post("/accounts/password/", {"old_password": "nope", "new_password1": "x",
+                                                "new_password2": "y"})
+    assert wrong.status_code == 200 and works(client, alice_key)  # refused: nothing changed
+    response = client.post("/accounts/password/", {
+        "old_password": "pw-alice-123", "new_password1": "a-new-password-456",
+        "new_password2": "a-new-password-456"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/tokens/"
+    assert "no longer work" in response.content.decode()
+    assert "ended: the password changed" in response.content.decode()
+    assert client.get("/").status_code == 200  # the session survives its own change
+    assert not works(client, alice_key)
+
+
 def test_a_password_changed_in_the_admin_ends_tokens(client, admin, alice, alice_key):
     client.force_login(admin)
     response = client.post(f"/admin/auth/user/{alice.pk}/password/", {
