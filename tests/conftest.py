@@ -7,6 +7,7 @@ who must never see alice's things).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def child_env(**overrides: str) -> dict[str, str]:
 
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bcgslides.settings",
                DATABASE_URL=database_url(), DATA_DIR=str(settings.DATA_DIR),
-               BACKUP_DIR=str(settings.BACKUP_DIR), REPORT_DIR=str(settings.REPORT_DIR))
+               LOG_DIR=str(settings.LOG_DIR), BACKUP_DIR=str(settings.BACKUP_DIR),
+               REPORT_DIR=str(settings.REPORT_DIR), CONFIG_DIR=str(settings.CONFIG_DIR),
+               SECRET_KEY=settings.SECRET_KEY)  # tasks and cluster stats are signed with it
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.Q_CLUSTER["redis"]  # this xdist worker's own database
     env.update(overrides)
@@ -146,6 +149,57 @@ def qcluster(transactional_db, tmp_path):
     wait_for_clusters(1, timeout=30)
     yield process
     stop_cluster(process)
+
+
+@pytest.fixture(autouse=True)
+def own_folders(settings, tmp_path_factory):
+    """Each test has its own DATA_DIR (shared files, caches, uploads), logs, backups,
+    reports and config, and the root log handlers write into its own log folder: no
+    test sees another's decks, error lines or reports, on any xdist worker."""
+    from tests.sharedfiles import use_local_files
+
+    root = tmp_path_factory.mktemp("folders")
+    use_local_files(settings, root / "data")
+    settings.LOG_DIR, settings.BACKUP_DIR = root / "logs", root / "backups"
+    settings.REPORT_DIR, settings.CONFIG_DIR = root / "reports", root / "config"
+    for folder in (settings.LOG_DIR, settings.BACKUP_DIR, settings.REPORT_DIR):
+        folder.mkdir()
+    with _log_files_in(settings.LOG_DIR):
+        yield root
+
+
+@contextlib.contextmanager
+def _log_files_in(folder: Path):
+    """Point the root logger's file handlers at `folder` for the block, then back."""
+    import logging
+    import logging.handlers
+
+    root = logging.getLogger()  # the app's rotating files (not pytest's own capture handlers)
+    originals = [h for h in root.handlers if isinstance(h, logging.handlers.BaseRotatingHandler)]
+    replacements = [_same_handler_in(handler, folder) for handler in originals]
+    for old, new in zip(originals, replacements):
+        root.removeHandler(old)
+        root.addHandler(new)
+    try:
+        yield
+    finally:
+        for old, new in zip(originals, replacements):
+            root.removeHandler(new)
+            new.close()
+            root.addHandler(old)
+
+
+def _same_handler_in(handler, folder: Path):
+    """A handler like `handler` (class, size limits, level, formatter, filters) writing
+    the file of the same name in `folder`."""
+    name = Path(handler.baseFilename).name
+    replica = type(handler)(str(folder / name), maxBytes=handler.maxBytes,
+                            backupCount=handler.backupCount, encoding="utf-8")
+    replica.setLevel(handler.level)
+    replica.setFormatter(handler.formatter)
+    for log_filter in handler.filters:
+        replica.addFilter(log_filter)
+    return replica
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,15 @@ import tempfile
 from pathlib import Path
 
 _root = Path(os.environ.get("BCGSLIDES_TEST_ROOT") or tempfile.mkdtemp(prefix="bcgslides-test-"))
-os.environ["BCGSLIDES_TEST_ROOT"] = str(_root)  # xdist workers share the parent's root
-os.environ.setdefault("DATA_DIR", str(_root / "data"))
+os.environ["BCGSLIDES_TEST_ROOT"] = str(_root)  # xdist workers share the parent's root...
+# ...but each worker gets its own folders beneath it.  Assigned, never `setdefault`: a
+# worker inherits the controller's environment, and shared folders let one worker's
+# decks and error logs show up in another worker's assertions.  Each test then moves
+# DATA_DIR, LOG_DIR, BACKUP_DIR and REPORT_DIR under its own tmp_path (conftest.py).
+# logs/, backups/ and reports/ follow DATA_DIR (beside it), here and in child processes.
+os.environ["DATA_DIR"] = str(_root / os.environ.get("PYTEST_XDIST_WORKER", "main") / "data")
+for _name in ("LOG_DIR", "BACKUP_DIR", "REPORT_DIR"):
+    os.environ.pop(_name, None)
 os.environ.setdefault("Q_SYNC", "false")
 os.environ["BCGSLIDES_ENV_FILE"] = str(_root / "no.env")
 # Tests never see a real key.  DATABASE_URL and REDIS_URL are honoured: CI runs
