@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tokens
 
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name (what the token is for)"), required=False,
                            max_length=tokens.MAX_NAME_LENGTH)
