@@ -157,6 +157,12 @@ def list_names(prefix: str) -> list[str]:
         return sorted(_walk(_storage(), prefix.strip("/")))
 
 
+def modified_at(name: str):
+    """When the file stored as `name` was last written (an aware datetime)."""
+    with _translated():
+        return _storage().get_modified_time(_checked(name))
+
+
 def local_folder(prefix: str) -> Path | None:
     """The local folder that holds the files under `prefix`; None when they live in a bucket."""
     storage = _storage()

@@ -216,14 +216,20 @@ def run(presentation_id: int, *, base_dir: Path | None = None) -> GeneratedPrese
 
 
 def _finish(presentation_id: int, worker: str, outcome: Outcome) -> GeneratedPresentation:
-    """Record `outcome` on the row if `worker` still owns it; otherwise drop the file."""
-    with transaction.atomic():
-        row = liveness.owned(presentation_id, worker).select_for_update().first()
-        if row is not None:
-            _fill_done(row, outcome, source_kind=row.source_kind, source_text=row.source_text,
-                       asset_id=row.asset_id, owner=row.owner, started=row.started_at)
-            row.save()
-            return row
+    """Record `outcome` on the row if `worker` still owns it; otherwise drop the file (as
+    when recording fails: no row would ever serve or remove it)."""
+    try:
+        with transaction.atomic():
+            row = liveness.owned(presentation_id, worker).select_for_update().first()
+            if row is not None:
+                _fill_done(row, outcome, source_kind=row.source_kind,
+                           source_text=row.source_text, asset_id=row.asset_id,
+                           owner=row.owner, started=row.started_at)
+                row.save()
+                return row
+    except BaseException:
+        _discard(outcome)
+        raise
     _discard(outcome)
     logger.warning("deck %s: worker %s lost it while rendering; its result is dropped",
                    presentation_id, worker)
