@@ -48,6 +48,7 @@ def test_a_user_creates_a_token_and_sees_its_key_once(client, alice):
     assert key not in page  # never again
     token = ApiToken.objects.get(user=alice)
     assert f"{token.prefix}…" in page and "nightly report" in page and "active" in page
+    assert "Authorization: Token &lt;key&gt;" in page
 
 
 def test_a_user_revokes_a_token_and_it_answers_401_at_once(client, alice, alice_key):
