@@ -250,7 +250,7 @@ def _nothing_left() -> None:
     data = Path(django_settings.DATA_DIR)
     assert not [p for p in data.iterdir() if p.name.startswith(".design_assets_restore_")]
     assert len([p for p in data.iterdir() if p.name.startswith("design_assets_before_")]) <= 1
-    assert health.check_restore() == {"status": "healthy"}
+    assert journal.health() == {"status": "healthy"}
 
 
 @pytest.mark.slow
@@ -263,7 +263,7 @@ def _nothing_left() -> None:
 ])
 def test_a_restore_killed_at_any_phase_is_finished_or_rolled_back(phase, expected, action):
     backup_id = _start_restore_killed_at(phase)
-    report = health.check_restore()
+    report = journal.health()
     assert report["status"] == "critical" and "interrupted" in report["error"]
     assert report["backup_id"] == backup_id
     outcome = restore.recover()
@@ -337,7 +337,7 @@ def test_a_forged_journal_steers_nothing_and_is_reported(folders):
     with pytest.raises(RestoreError, match="not written by this installation"):
         restore.recover()
     assert (victim / "keep.txt").read_text() == "mine"
-    report = health.check_restore()
+    report = journal.health()
     assert report["status"] == "critical" and "not written by this installation" in report["error"]
     path.write_text(json.dumps(signing.sign(forged, purpose="restore-journal")))  # signed, but
     with pytest.raises(RestoreError, match="not one"):  # it names folders not of the scheme

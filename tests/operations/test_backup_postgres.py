@@ -94,3 +94,27 @@ def test_a_postgres_backup_round_trips_every_row(pg_env):
     assert databases_named(pg_env["DATABASE_URL"].rsplit("/", 1)[1]) == []  # no copy left
     listing = manage(pg_env, "backup", "--list")
     assert listing.count("success") == 2  # the backup and the pre-restore one
+
+
+def test_a_postgres_restore_killed_between_the_renames_is_finished_by_the_next_restore(pg_env):
+    """Killed (the test-only hook, tests/operations/kill_settings.py) right after the live
+    database was renamed away: there is no live database until `restore --recover`."""
+    manage(pg_env, "migrate", "-v0")
+    manage(pg_env, "shell", "-v", "0", "-c", SEED)
+    before = json.loads(manage(pg_env, "shell", "-v", "0", "-c", ROWS))
+    manage(pg_env, "backup")
+    manage(pg_env, "shell", "-v", "0", "-c", CHANGE)
+    killed = subprocess.run([sys.executable, str(REPO / "manage.py"), "restore", "--latest",
+                             "--yes", "--components", "database"], cwd=REPO,
+                            env={**pg_env, "DJANGO_SETTINGS_MODULE":
+                                 "tests.operations.kill_settings",
+                                 "OPERATIONS_TEST_KILL_AT": "pg:renamed_away"},
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    name = pg_env["DATABASE_URL"].rsplit("/", 1)[1]
+    assert len(databases_named(name)) == 2  # the old one renamed away, the fresh one
+    out = manage(pg_env, "restore", "--recover")
+    assert "was finished" in out
+    assert json.loads(manage(pg_env, "shell", "-v", "0", "-c", ROWS)) == before
+    assert databases_named(name) == []
+    assert "No restore was interrupted" in manage(pg_env, "restore", "--recover")
