@@ -203,7 +203,7 @@ class ApiToken(models.Model):
     password_digest = models.CharField(max_length=64, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         db_table = "api_tokens"

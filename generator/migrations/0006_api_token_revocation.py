@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='revoked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='revoked'),
+            field=models.DateTimeField(blank=True, null=True, verbose_name='revoked at'),
         ),
         migrations.AlterField(
             model_name='apitoken',
