@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import shutil
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -64,8 +65,9 @@ def _threshold(used: float, warning: float, critical: float) -> str:
 class SharedFilesProbe(Storage):
     """django-health-check's storage probe (save, read back, delete a small file) on the
     default storage: DATA_DIR, or the bucket of MEDIA_STORAGE_URL through the very client
-    the app uses.  A failure is told plainly ("refused the credentials", "cannot reach"),
-    not as the library's "unknown error", and never with a secret in it."""
+    the app uses.  A failure is told plainly ("refused the credentials", "cannot be
+    reached"), not as the library's "unknown error", and never with a secret, a path, an
+    endpoint or a bucket name in it: the report may reach anyone who asks."""
 
     # two requests at most when the store is down, each given up within seconds
     timeout = timedelta(seconds=10)
@@ -80,7 +82,40 @@ class SharedFilesProbe(Storage):
         except HealthCheckException:
             raise
         except Exception as exc:
-            raise ServiceUnavailable(describe_failure(exc)) from None
+            # the where, for the log only (the report may reach anyone)
+            logger.warning("shared files probe: %s", describe_failure(exc))
+            raise ServiceUnavailable(shared_files_failure(exc)) from None
+
+
+_REFUSED_CODES = ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+                  "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed")
+_UNREACHABLE_KINDS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
+                      "ConnectionClosedError", "ProxyConnectionError", "SSLError")
+
+
+def shared_files_failure(exc: BaseException) -> str:
+    """What went wrong with the shared files, without saying where they are."""
+    code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")
+    if code in _REFUSED_CODES:
+        return f"the shared files cannot be written: the file store refused the credentials ({code})"
+    if code == "NoSuchBucket":
+        return "the shared files cannot be written: the bucket does not exist"
+    if code:
+        return f"the shared files cannot be written: the file store answered {code}"
+    kind = exc.__class__.__name__
+    if kind == "NoCredentialsError":
+        return "the shared files cannot be written: no credentials for the file store"
+    if kind in _UNREACHABLE_KINDS:
+        return f"the shared files cannot be written: the file store cannot be reached ({kind})"
+    if isinstance(exc, OSError) and exc.strerror:  # strerror alone: the filename stays out
+        return f"the shared files cannot be written: {exc.strerror}"
+    return f"the shared files cannot be written ({kind})"
+
+
+# The library's own messages may hold a host ("connection to server at ..."); the report
+# says what failed in fixed words, and the library's message goes to the log only.
+_PROBE_FAILURES = {"database": "the database cannot be reached",
+                   "cache": "the cache cannot be written"}
 
 
 def _library_probes() -> dict[str, dict]:
@@ -103,9 +138,17 @@ def _library_probes() -> dict[str, dict]:
         entry = {"status": HEALTHY if result.error is None else UNHEALTHY,
                  "response_time": round(result.time_taken, 4)}
         if result.error is not None:
-            entry["error"] = str(result.error)
+            entry["error"] = _probe_error(name, result.error)
         report[name] = entry
     return report
+
+
+def _probe_error(name: str, error: Exception) -> str:
+    message = str(getattr(error, "message", "") or error)
+    if name == "storage":
+        return message  # SharedFilesProbe's words, or the library's fixed ones
+    fixed = _PROBE_FAILURES[name]
+    return f"{fixed} ({message.lower()})" if message.startswith("Timed out") else fixed
 
 
 def _database_details() -> dict:
@@ -125,9 +168,17 @@ def _database_details() -> dict:
 
 
 # -- our checks ---------------------------------------------------------------------------------
+def disk_used_percent(usage) -> float:
+    """Percent of the disk this app cannot write to: (total - free) / total, with `free`
+    the space left to an ordinary user.  The manual's used / total leaves out the blocks
+    reserved for root, so a disk with no space left for the app could read 95 % (or,
+    with a large reserve, "healthy")."""
+    return (usage.total - usage.free) / usage.total * 100 if usage.total else 100.0
+
+
 def check_disk() -> dict:
-    usage = psutil.disk_usage(str(settings.DATA_DIR))
-    used = usage.used / usage.total * 100  # the manual's formula (not psutil's percent)
+    usage = shutil.disk_usage(settings.DATA_DIR)
+    used = disk_used_percent(usage)
     return {"status": _threshold(used, settings.HEALTH_DISK_WARNING_PERCENT,
                                  settings.HEALTH_DISK_CRITICAL_PERCENT),
             "free_gb": round(usage.free / 1024**3, 2), "total_gb": round(usage.total / 1024**3, 2),
@@ -202,6 +253,13 @@ def check_stale_decks() -> dict:
             "ids": stuck[:20]}
 
 
+def check_restore() -> dict:
+    """Critical while a restore killed part-way is unfinished (operations.journal)."""
+    from .journal import health
+
+    return health()
+
+
 CHECKS: dict[str, Callable[[], dict]] = {
     "disk_space": check_disk,
     "memory": check_memory,
@@ -209,6 +267,7 @@ CHECKS: dict[str, Callable[[], dict]] = {
     "api_costs": check_api_costs,
     "task_queue": check_task_queue,
     "decks": check_stale_decks,
+    "restore": check_restore,
 }
 
 
@@ -236,4 +295,24 @@ def _safe(check: Callable[[], dict]) -> dict:
         return check()
     except Exception as exc:
         logger.exception("health check %s failed", getattr(check, "__name__", check))
-        return {"status": UNHEALTHY, "error": f"{exc.__class__.__name__}: {exc}"[:300]}
+        return {"status": UNHEALTHY, "error": failure_words(exc)}
+
+
+def failure_words(exc: BaseException) -> str:
+    """An exception in words that hold no path, host or query: its kind, and for an
+    operating-system error its reason ("No space left on device").  The log keeps the rest."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else None
+    return f"{exc.__class__.__name__}: {reason}" if reason else exc.__class__.__name__
+
+
+# Shown to anyone: the levels, and when they were taken.  Counts, spend, sizes, versions and
+# messages are for staff (a failing check's message may name what is down and why).
+PUBLIC_FIELDS = ("status", "timestamp", "age_seconds")
+
+
+def public_view(report: dict) -> dict:
+    """`report` with the overall status and one status per check, nothing else."""
+    view = {key: report[key] for key in PUBLIC_FIELDS if key in report}
+    view["checks"] = {name: {"status": entry["status"]}
+                      for name, entry in report["checks"].items()}
+    return view

@@ -8,6 +8,7 @@ timed over HTTP, as a user would meet it.
 
 from __future__ import annotations
 
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import health
 from .models import MetricSample
 
 UNREACHABLE = 999.0
@@ -55,14 +57,14 @@ def collect() -> MetricSample:
     from . import queue
 
     api_time, api_status = _time_health()
-    disk = psutil.disk_usage(str(settings.DATA_DIR))
+    disk = shutil.disk_usage(settings.DATA_DIR)
     network = psutil.net_io_counters()
     tasks = queue.stats()
     return MetricSample.objects.create(
         timestamp=timezone.now(),
         cpu_percent=psutil.cpu_percent(interval=0.5),  # the first instant reading is meaningless
         memory_percent=psutil.virtual_memory().percent,
-        disk_usage_percent=round(disk.used / disk.total * 100, 2),
+        disk_usage_percent=round(health.disk_used_percent(disk), 2),
         api_response_time=round(api_time, 4), api_status=api_status,
         database_response_time=round(_time_database(), 4),
         cache_hit_rate=llm_cache.stats()["hit_rate_percent"],

@@ -11,11 +11,19 @@ from django.core.management import call_command
 
 from generator.models import ApiUsage
 from operations import health, logtail
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the probes use their own connections
 
 
-def test_the_endpoint_reports_every_check(client):
+@pytest.fixture(autouse=True)
+def own_data_dir(settings, tmp_path):
+    """A DATA_DIR of this test's own: no health snapshot left by another test."""
+    return use_local_files(settings, tmp_path / "data")
+
+
+def test_the_endpoint_reports_every_check(client, staff):
+    client.force_login(staff)  # the details are for staff (test_health_snapshot.py)
     response = client.get("/api/health")
     assert response.status_code == 200
     data = response.json()
@@ -29,12 +37,13 @@ def test_the_endpoint_reports_every_check(client):
 
 
 def test_with_a_running_cluster_all_is_healthy_and_a_warning_still_answers_200(
-        client, settings, qcluster):
+        client, settings, qcluster, staff):
+    client.force_login(staff)
     healthy = client.get("/api/health")
     assert healthy.status_code == 200 and healthy.json()["status"] == "healthy", healthy.json()
     assert healthy.json()["checks"]["task_queue"]["clusters"] >= 1
     settings.HEALTH_DISK_WARNING_PERCENT = 0.0
-    data = client.get("/api/health")
+    data = client.get("/api/health?fresh=1")  # not the report of a moment ago
     assert data.status_code == 200 and data.json()["status"] == "warning"
     assert data.json()["checks"]["disk_space"]["status"] == "warning"
 
@@ -123,7 +132,7 @@ def test_tasks_stats_endpoint(client):
     assert {"queue_size", "total_tasks", "failures", "workers"} <= set(data)
 
 
-def test_a_deck_whose_worker_went_silent_is_reported(client):
+def test_a_deck_whose_worker_went_silent_is_reported(client, staff):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -137,6 +146,7 @@ def test_a_deck_whose_worker_went_silent_is_reported(client):
     GeneratedPresentation.objects.create(title="y", source_kind="spec", status="running",
                                          worker="busy-host:2", heartbeat_at=timezone.now(),
                                          started_at=silent)  # long, but alive
+    client.force_login(staff)
     decks = client.get("/api/health").json()["checks"]["decks"]
     assert decks == {"status": "warning", "stuck_running": 1, "ids": [row.pk]}
 

@@ -1,4 +1,8 @@
-"""manage.py healthcheck [--json]: exit 0 healthy, 2 warning, 1 unhealthy or critical."""
+"""manage.py healthcheck [--json]: exit 0 healthy, 2 warning, 1 unhealthy or critical.
+
+The summary is printed whatever happens to the report file: on a full disk it says the
+report could not be saved and exits 1, since nothing is left for a later look.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,20 @@ class Command(BaseCommand):
         if not json:
             self.stdout.write(_("Running system health checks..."))
         report = health.run_checks()
-        path = reports.write("health", report)
+        try:
+            path, unsaved = reports.write("health", report), None
+        except OSError as exc:  # ENOSPC above all: the disk this report is about is full
+            path, unsaved = None, health.failure_words(exc)
         if json:
             self.stdout.write(_dumps(report))
         else:
             self._print(report)
+        if unsaved:
+            self.stderr.write(_("The health report could not be saved (%(reason)s).")
+                              % {"reason": unsaved})
+        elif not json:
             self.stdout.write("\n" + _("Health report saved: %(path)s") % {"path": path})
-        code = health.exit_code(report["status"])
+        code = 1 if unsaved else health.exit_code(report["status"])
         if code:
             raise SystemExit(code)
 

@@ -1,0 +1,187 @@
+"""The last health report of this host, kept so that `/api/health` costs a file stat.
+
+Running every probe (a database query, a cache write, a file written and read
+back, the queue's counts) on each request made the endpoint five times slower
+than a plain JSON view and let anyone load the database through it.  The
+report is now kept in `DATA_DIR/cache/health_snapshot.json` (written to a
+temporary name and renamed, so a reader never sees half of one) and served
+from there; the first request that finds it older than
+`HEALTH_SNAPSHOT_SECONDS` runs the checks again while every other request goes
+on serving the previous report.  Only one refresh runs at a time on a host: a
+lock in the process, then an flock on `health_snapshot.lock` across processes
+(the kernel releases it when a process dies mid-refresh, so no lock outlives
+its holder).  Each process keeps the report it last parsed, keyed on the
+file's identity, so most requests read no file at all.
+
+A file beside the data, not the shared cache: disk and memory are facts of one
+host, and on PostgreSQL + Redis several hosts would otherwise serve each
+other's figures.  On a disk too full to take the file, the refreshing process
+keeps its report in memory and serves that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from . import health
+
+logger = logging.getLogger(__name__)
+
+NAME = "health_snapshot.json"
+# A refresh that has not finished after this long has hung (every probe gives up within
+# about ten seconds): the old report is then served as unhealthy, not as it was.
+HUNG_AFTER_SECONDS = 60.0
+# The very first report: how long a request waits for another process's refresh.
+FIRST_WAIT_SECONDS = 15.0
+
+_in_process = threading.Lock()
+_parsed: tuple[tuple, dict] | None = None  # (the file's identity, its report)
+_own: tuple[str, dict] | None = None  # (the file, the last report this process could not save)
+
+
+def max_age() -> float:
+    """Seconds a report is served before the next request refreshes it."""
+    return float(getattr(settings, "HEALTH_SNAPSHOT_SECONDS", 10.0))
+
+
+def current() -> dict:
+    """The latest report, refreshed first when it is stale and no one else is at it;
+    with `age_seconds`, how long ago its checks ran."""
+    report = latest()
+    if report is not None and _age(report) <= max_age():
+        return _aged(report)
+    refreshed = _refresh_unless_busy()
+    if refreshed is not None:
+        return _aged(refreshed)
+    if report is None:  # the very first report is on its way: wait for it
+        return _aged(_wait_for_first())
+    return _aged(_hung(report) if _age(report) > HUNG_AFTER_SECONDS else report)
+
+
+def refresh() -> dict:
+    """Run every check now, keep the report for everyone, and return it."""
+    global _own
+    report = health.run_checks()
+    report["checked_at"] = time.time()
+    try:
+        _save(report)
+        _own = None
+    except OSError as exc:  # a full disk: this process serves its own copy meanwhile
+        logger.warning("the health snapshot could not be saved: %s", health.failure_words(exc))
+        _own = (str(_path()), report)
+    return report
+
+
+def latest() -> dict | None:
+    """The newest report this host has: the saved one or this process's own."""
+    global _parsed
+    saved = None
+    path = _path()
+    try:
+        info = path.stat()
+        identity = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+        if _parsed is not None and _parsed[0] == identity:
+            saved = _parsed[1]
+        else:
+            saved = json.loads(path.read_bytes())
+            _parsed = (identity, saved)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:  # unreadable or cut short: refreshed as if stale
+        logger.warning("the health snapshot could not be read: %s", exc.__class__.__name__)
+    own = _own[1] if _own is not None and _own[0] == str(path) else None
+    candidates = [r for r in (saved, own) if r is not None and "checked_at" in r]
+    return max(candidates, key=lambda r: r["checked_at"], default=None)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _path() -> Path:
+    return Path(settings.DATA_DIR) / "cache" / NAME
+
+
+def _age(report: dict) -> float:
+    return max(0.0, time.time() - report["checked_at"])
+
+
+def _aged(report: dict) -> dict:
+    return {**report, "age_seconds": round(_age(report), 1)}
+
+
+def _refresh_unless_busy() -> dict | None:
+    """A fresh report if this caller may refresh; None while another one does."""
+    if not _in_process.acquire(blocking=False):
+        return None
+    try:
+        with _host_lock() as mine:
+            if not mine:
+                return None
+            report = latest()  # refreshed by another process since we looked?
+            if report is not None and _age(report) <= max_age():
+                return report
+            return refresh()
+    finally:
+        _in_process.release()
+
+
+@contextlib.contextmanager
+def _host_lock():
+    """Yields True when this process holds the host's refresh lock, False when another
+    does.  A lock file that cannot even be created (a full or read-only disk) leaves the
+    in-process lock alone to keep refreshes one at a time."""
+    try:
+        _path().parent.mkdir(parents=True, exist_ok=True)
+        handle = open(_path().with_suffix(".lock"), "a+b")  # noqa: SIM115 (held below)
+    except OSError:
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _wait_for_first() -> dict:
+    deadline = time.monotonic() + FIRST_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        report = latest() or _refresh_unless_busy()
+        if report is not None:
+            return report
+    return refresh()  # whoever holds the lock hung: check here rather than never answer
+
+
+def _hung(report: dict) -> dict:
+    checks = {**report["checks"], "snapshot": {
+        "status": health.UNHEALTHY,
+        "error": f"the health checks have not finished for {int(_age(report))} seconds"}}
+    return {**report, "status": health.overall([c["status"] for c in checks.values()]),
+            "checks": checks}
+
+
+def _save(report: dict) -> None:
+    folder = _path().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".health-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(report, ensure_ascii=False, default=str).encode())
+        os.replace(tmp, _path())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
