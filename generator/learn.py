@@ -29,16 +29,18 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean, median
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from . import files, ingest
+from . import files, ingest, intake_notes
 from .errors import InvalidDeckFile
 from .models import DesignAsset, DesignPattern
 from .render.canvas import contrast_ratio
@@ -56,30 +58,54 @@ _LAYOUT_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class Learned:
+    """A learned asset and the sentences that tell the user what was removed or skipped."""
+
+    asset: DesignAsset
+    warnings: list[str]
+
+
 def learn_design(*, file=None, path: Path | None = None, filename: str = "", category: str = "",
                  user=None) -> DesignAsset:
-    """Check, store and learn an uploaded deck; returns its `DesignAsset`.
+    """Check, store and learn an uploaded deck; returns its `DesignAsset` (see `learn_upload`)."""
+    return learn_upload(file=file, path=path, filename=filename, category=category,
+                        user=user).asset
 
-    The same file again returns the asset learned before.  Raises
+
+def learn_upload(*, file=None, path: Path | None = None, filename: str = "", category: str = "",
+                 user=None) -> Learned:
+    """Check, store and learn an uploaded deck or template; returns the asset and warnings.
+
+    What is stored is intake's clean copy (no macros, no outside links).  The
+    same file again returns the asset learned before.  Raises
     `InvalidDeckFile`; then nothing is stored (no file, no row).
     """
     source = path if path is not None else file
     checked = ingest.receive(Path(source) if path is not None else source,
                              filename=filename or (path.name if path else ""))
     try:
-        existing = DesignAsset.objects.filter(sha256=checked.sha256).first()
-        if existing is not None:
-            return existing
-        return _store(checked, filename=filename or (path.name if path else "upload.pptx"),
-                      category=category, user=user)
+        asset = DesignAsset.objects.filter(sha256=checked.sha256).first()
+        if asset is None:
+            asset = _store(checked, filename=filename or (path.name if path else "upload.pptx"),
+                           category=category, user=user)
     finally:
         checked.path.unlink(missing_ok=True)
+    told = [intake_notes.message(note) for note in checked.notes]
+    return Learned(asset, told + [w for w in warnings(asset) if w not in told])
+
+
+def warnings(asset: DesignAsset) -> list[str]:
+    """What learning removed from or skipped in the asset's file, as sentences."""
+    return [intake_notes.message(p.pattern_data)
+            for p in asset.patterns.filter(pattern_type=intake_notes.PATTERN_TYPE)]
 
 
 def _store(checked: ingest.CheckedFile, *, filename: str, category: str, user) -> DesignAsset:
     # learned from the checked local copy, which is also what goes to the shared store
     # under a generated name: complete or not at all (files.store)
-    patterns = extract(checked.path)
+    patterns = _extract_or_refuse(checked.path)
+    patterns += [intake_notes.as_pattern(note) for note in checked.notes]
     stored = files.store(checked.path, f"{files.ASSETS}/{uuid.uuid4().hex}.pptx")
     try:
         with transaction.atomic():
@@ -127,13 +153,26 @@ def _save_patterns(asset: DesignAsset, patterns: list[dict]) -> None:
     ])
 
 
+def _extract_or_refuse(path: Path) -> list[dict]:
+    """`extract`, with whatever python-pptx raises on a part it cannot read as a refusal."""
+    try:
+        return extract(path)
+    except (InvalidDeckFile, Warning):  # a warning made an error (the tests) is ours to see
+        raise
+    except Exception:  # python-pptx raises a wide range on damaged or unusual parts
+        logger.warning("learning failed on a checked deck", exc_info=True)
+        raise InvalidDeckFile(_("Part of the deck cannot be read as a presentation: open it in "
+                                "PowerPoint and save it again.")) from None
+
+
 # -- extraction -------------------------------------------------------------------------------------
 def extract(path: Path) -> list[dict]:
     """Every pattern of the deck at `path` (already checked by `ingest`)."""
     try:
         prs = Presentation(str(path))
-    except Exception as exc:
-        raise InvalidDeckFile(f"cannot read the deck: {exc}") from None
+    except Exception:
+        raise InvalidDeckFile(_("The deck cannot be read as a presentation: open it in "
+                                "PowerPoint and save it again.")) from None
     from .lint.styles import read_theme
 
     theme = read_theme(prs.slide_master.part)
@@ -347,16 +386,35 @@ def _master_size(prs, style: str) -> float | None:
 
 
 def _chart_and_table_styles(prs) -> list[dict]:
-    patterns = []
-    charts = [shape.chart for slide in prs.slides for shape in slide.shapes
-              if getattr(shape, "has_chart", False) and shape.has_chart]
-    if charts:
-        patterns.append(_chart_style(charts[0]))
+    patterns, style = [], None
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if not (getattr(shape, "has_chart", False) and shape.has_chart):
+                continue
+            try:
+                style = style or _chart_style(shape.chart)
+            except Exception:  # python-pptx reads no 3-D and few damaged charts: skip, tell
+                patterns.append(intake_notes.as_pattern(
+                    intake_notes.chart(number, _plot_types(shape))))
+        if any(rel.reltype.endswith("/chartEx") for rel in slide.part.rels.values()):
+            patterns.append(intake_notes.as_pattern(intake_notes.chart(number, ["chartex"])))
+    if style is not None:
+        patterns.append(style)
     tables = [shape for slide in prs.slides for shape in slide.shapes
               if getattr(shape, "has_table", False) and shape.has_table]
     if tables:
         patterns.append(_table_style(tables[0]))
     return patterns
+
+
+def _plot_types(frame) -> list[str]:
+    """The plot elements of a chart python-pptx could not read (bar3DChart, ...)."""
+    try:
+        area = frame.chart_part._element.find(f"{C}chart/{C}plotArea")
+    except Exception:
+        return []
+    return [child.tag.split("}")[-1] for child in (area if area is not None else [])
+            if isinstance(child.tag, str) and child.tag.endswith("Chart")]
 
 
 def _chart_style(chart) -> dict:

@@ -6,10 +6,16 @@ profile, so concurrent conversions never collide and no user-supplied name
 reaches a command line.  The pictures are rendered locally, then stored in the
 shared files (`generator.files`) so that a web host serves what a worker
 rendered: slide-001.png... first and deck.pdf last, which marks them complete.
+
+LibreOffice fetches linked pictures and objects while it converts, so the
+copy it reads has every outside link but hyperlinks removed, and it runs in
+its own empty network namespace (`unshare --net`) wherever the system allows
+one: it cannot reach the server's network, not even 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import posixpath
@@ -17,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -57,7 +64,7 @@ def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDT
     with tempfile.TemporaryDirectory(prefix=".preview-", dir=out_dir.parent) as work_name:
         work = Path(work_name)
         source = work / "deck.pptx"
-        shutil.copyfile(pptx_path, source)
+        _copy_without_outside_links(pptx_path, source)
         pdf = _to_pdf(source, work)
         pages = _to_png(pdf, work, width)
         for index, page in enumerate(pages, start=1):
@@ -66,20 +73,57 @@ def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDT
     return sorted(out_dir.glob("slide-*.png"))
 
 
-def _run(command: list[str], *, timeout: int) -> None:
+def _copy_without_outside_links(source: Path, target: Path) -> None:
+    from .errors import InvalidDeckFile
+    from .package_clean import strip_outside_links
+
+    try:
+        removed = strip_outside_links(source, target)
+    except (InvalidDeckFile, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PreviewError(f"the deck cannot be read for pictures ({exc.__class__.__name__})") \
+            from None
+    if removed:
+        logger.warning("removed %d outside link(s) from %s before rendering pictures", removed,
+                       source.name)
+
+
+@functools.lru_cache(maxsize=1)
+def no_network_prefix() -> tuple[str, ...]:
+    """The command prefix that runs a program with no network, or () where none is allowed.
+
+    `unshare --net` needs root (or CAP_SYS_ADMIN); `--map-root-user` first makes
+    an unprivileged user root of its own namespace where the kernel allows that.
+    """
+    unshare = shutil.which("unshare")
+    for prefix in ((unshare, "--net"), (unshare, "--map-root-user", "--net")) if unshare else ():
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.SubprocessError):
+            continue
+    logger.warning("LibreOffice runs with network access: no network namespace is allowed here "
+                   "(outside links are still removed from every deck it reads)")
+    return ()
+
+
+def _run(command: list[str], *, timeout: int, isolated: bool = False) -> None:
+    program = Path(command[0]).name
+    if isolated:
+        command = [*no_network_prefix(), *command]
     try:
         result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise PreviewError(f"{Path(command[0]).name} took longer than {timeout} s") from None
+        raise PreviewError(f"{program} took longer than {timeout} s") from None
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise PreviewError(f"{Path(command[0]).name} failed: {detail[0]}")
+        raise PreviewError(f"{program} failed: {detail[0]}")
 
 
 def _to_pdf(source: Path, work: Path) -> Path:
     profile = (work / "profile").as_uri()
     _run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
-          "--convert-to", "pdf", "--outdir", str(work), str(source)], timeout=CONVERT_TIMEOUT)
+          "--convert-to", "pdf", "--outdir", str(work), str(source)], timeout=CONVERT_TIMEOUT,
+         isolated=True)
     pdf = work / "deck.pdf"
     if not pdf.is_file():
         raise PreviewError("LibreOffice produced no PDF (the file may be damaged)")

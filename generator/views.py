@@ -244,17 +244,20 @@ def designs(request):
 
 
 def _learn_upload(request, form) -> DesignAsset | None:
-    from .learn import learn_design
+    from .learn import learn_upload
 
     from .tasks import enqueue_asset_thumbnails
 
     upload = form.cleaned_data["file"]
     try:
-        asset = learn_design(file=upload, filename=upload.name,
-                             category=form.cleaned_data["category"], user=request.user)
+        learned = learn_upload(file=upload, filename=upload.name,
+                               category=form.cleaned_data["category"], user=request.user)
     except GeneratorError as exc:
         form.add_error("file", str(exc))
         return None
+    asset = learned.asset
+    for warning in learned.warnings:
+        messages.warning(request, warning)
     transaction.on_commit(lambda: enqueue_asset_thumbnails(asset.pk))
     return asset
 

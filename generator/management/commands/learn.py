@@ -26,9 +26,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path})
         try:
-            asset = learn.learn_design(path=path, filename=path.name, category=category)
+            learned = learn.learn_upload(path=path, filename=path.name, category=category)
         except InvalidDeckFile as exc:
             raise CommandError(f"{path.name}: {exc}") from None
+        asset = learned.asset
         if thumbnails:
             from generator.preview import ensure_asset_thumbnails
 
@@ -37,3 +38,5 @@ class Command(BaseCommand):
             "id": asset.pk, "name": asset.filename, "slides": asset.slide_count})
         for kind, facts in learn.summary(asset).items():
             self.stdout.write(f"  {kind}: {facts['count']} (quality {facts['quality']:.2f})")
+        for warning in learned.warnings:
+            self.stdout.write(self.style.WARNING(_("warning: %(text)s") % {"text": warning}))
