@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
-# OpenAI-style keys (sk-..., sk-proj-...) and bearer tokens, whatever their source.
-_KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9._\-]{8,})")
+# OpenAI-style keys (sk-..., sk-proj-...), our API tokens (bcg_...) and bearer or
+# token headers, whatever their source.
+_KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|bcg_[A-Za-z0-9_\-]{20,}"
+                          r"|(?:Bearer|Token)\s+[A-Za-z0-9._\-]{8,})")
 REDACTED = "[REDACTED]"
 
 

@@ -51,3 +51,13 @@ def test_secrets_are_redacted_from_log_records(settings, tmp_path):
     assert settings.OPENAI_API_KEY not in message and "abcdefghijkl" not in message
     assert "[REDACTED]" in message
     assert Path(settings.LOG_DIR).is_dir()
+
+
+
+def test_api_token_keys_are_redacted_wherever_they_appear(db, alice):
+    from bcgslides.logfilters import redact
+    from generator.tokens import create
+
+    _token, key = create(user=alice)
+    line = redact(f"request with {key} and header Token {key[4:]}")
+    assert key not in line and key[4:] not in line and line.count("[REDACTED]") == 2
