@@ -486,10 +486,14 @@ def sweep_work() -> list[str]:
 
 
 def run_scheduled() -> dict:
-    """The daily schedule: a full backup, then retention."""
-    info = create()
-    removed = prune()
-    return {"backup": info.id, "removed": len(removed)}
+    """The daily schedule: a full backup, then retention (also when the backup failed:
+    a disk filled by old backups is how backups start failing)."""
+    try:
+        info = create()
+    except BackupError:
+        prune()
+        raise
+    return {"backup": info.id, "removed": len(prune())}
 
 
 def bundle(info: BackupInfo, target: Path) -> Path:

@@ -44,8 +44,13 @@ def _directory() -> Path:
     return workspace.work_root(directory)
 
 
+def _where() -> Path:
+    """BACKUP_DIR/.work/ without creating it (health and sweeps only look)."""
+    return Path(settings.BACKUP_DIR) / workspace.WORK
+
+
 def path() -> Path:
-    return _directory() / JOURNAL
+    return _where() / JOURNAL
 
 
 def write(state: dict) -> None:
@@ -109,7 +114,21 @@ def exclusive():
 
 def running() -> bool:
     """Whether a live process is restoring (or recovering a restore) now."""
-    return workspace.is_held(_directory() / LOCK)
+    return workspace.is_held(_where() / LOCK)
+
+
+def abandon() -> dict | None:
+    """Drop the journal of an interrupted restore that cannot be finished (the operator's
+    way out, followed by a restore of their choosing); returns what it said.  Nothing it
+    names is touched: what it left is swept by the next prune."""
+    try:
+        state = read()
+    except JournalError:
+        state = {}
+    if path().exists():
+        logger.warning("the journal of an interrupted restore was abandoned: %s", state)
+        clear()
+    return state
 
 
 def kept_folders() -> set[str]:

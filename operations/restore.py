@@ -196,14 +196,22 @@ def _integrity(path: Path) -> str:
 
 
 # -- the restore ---------------------------------------------------------------------------------
-def run(backup_id: str, *, components=COMPONENTS) -> RestoreResult:
+def run(backup_id: str, *, components=COMPONENTS,
+        abandon_interrupted: bool = False) -> RestoreResult:
     """Restore `components` of backup `backup_id` (see the module docstring for the order).
 
-    A restore that an earlier one left unfinished is recovered first.
+    A restore that an earlier one left unfinished is recovered first; with
+    `abandon_interrupted`, one that cannot be recovered is given up instead (this
+    restore then decides what the data is).
     """
     components = [c for c in COMPONENTS if c in components]
     with journal.exclusive():
-        _recover_locked()
+        try:
+            _recover_locked()
+        except RestoreError:
+            if not abandon_interrupted:
+                raise
+            journal.abandon()
         info = backup.get(backup_id)
         verify(info, components)
         held = workspace.claim(backup.backup_dir(), "restore")
@@ -295,9 +303,10 @@ def _put_assets_in_place(state: dict) -> None:
     if not staging.exists():
         return  # already in place
     if live.exists():
-        if aside.exists():
-            raise RestoreError(f"both {live.name} and {aside.name} exist; move one away")
-        os.replace(live, aside)
+        # a folder made after the first rename of a killed restore (an upload meanwhile)
+        # goes aside too: the restored database does not know its files
+        target = aside if not aside.exists() else aside.with_name(f"{aside.name}_late")
+        os.replace(live, target)
     _checkpoint("restore:assets_half")
     os.replace(staging, live)
     _fsync_folder(live.parent)
@@ -482,6 +491,10 @@ def prune_leftovers(keep_days: int, now=None) -> list[str]:
         return []
     now = now or timezone.now()
     removed = []
+    work = Path(settings.BACKUP_DIR) / workspace.WORK
+    for path in work.glob(f".{journal.JOURNAL}.*.tmp") if work.is_dir() else []:
+        path.unlink(missing_ok=True)  # a journal write that was killed
+        removed.append(path.name)
     for folder in _aside_parents():
         for path in folder.iterdir():
             if path.is_symlink() or not path.is_dir():

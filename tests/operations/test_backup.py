@@ -282,7 +282,9 @@ def test_backups_taken_while_another_process_writes_are_consistent(settings):
     writer = subprocess.Popen([sys.executable, str(REPO / "manage.py"), "shell", "-v", "0", "-c",
                                WRITER], cwd=REPO, env=_env(), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60  # a busy machine starts the writer slowly
+    while not GeneratedPresentation.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     taken = []
     for _ in range(3):
         taken.append(backup.create())

@@ -280,9 +280,10 @@ def test_a_restore_killed_right_after_the_asset_swap_is_critical_then_finished_a
     report = health.run_checks()
     assert report["status"] == "critical"
     assert "may not match" in report["checks"]["restore"]["error"]
-    out = subprocess.run([sys.executable, str(REPO / "manage.py"), "healthcheck"], cwd=REPO,
-                         env=child_env(), capture_output=True, text=True, timeout=120)
+    out = manage("healthcheck", "--json")
     assert out.returncode == 1
+    checked = json.loads(out.stdout)["checks"]["restore"]
+    assert checked["status"] == "critical" and checked["phase"] == "assets"
     call_command("preflight")  # what bin/start runs first
     assert _state() == NEW_STATE
     _nothing_left()
@@ -298,6 +299,23 @@ def test_the_restore_command_finishes_an_interrupted_restore_first(capsys):
     _nothing_left()
     call_command("restore", "--recover")
     assert "No restore was interrupted" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_an_interrupted_restore_that_cannot_be_finished_blocks_until_abandoned(capsys):
+    _start_restore_killed_at("restore:assets")
+    state = journal.read()
+    (backups() / workspace.WORK / state["work"] / "database.db").unlink()  # a bad day indeed
+    with pytest.raises(RestoreError, match="could not be finished"):
+        restore.recover()
+    assert journal.health()["status"] == "critical"
+    pre = state["pre_restore_id"]
+    with pytest.raises(CommandError, match="could not be finished"):
+        call_command("restore", pre, "--yes")
+    call_command("restore", pre, "--yes", "--abandon-interrupted")
+    assert "Restore complete" in capsys.readouterr().out
+    assert _state() == OLD_STATE  # the state before the interrupted restore, whole
+    _nothing_left()
 
 
 def test_a_restore_that_raises_puts_the_assets_back_and_leaves_no_journal(monkeypatch):
@@ -333,6 +351,7 @@ def test_a_forged_journal_steers_nothing_and_is_reported(folders):
               "assets": {"mode": "local", "live": str(victim), "staging": str(victim),
                          "aside": str(victim)}}
     path = journal.path()
+    path.parent.mkdir(parents=True)
     path.write_text(json.dumps({**forged, "signature": "0" * 64}))
     with pytest.raises(RestoreError, match="not written by this installation"):
         restore.recover()

@@ -26,13 +26,16 @@ class Command(BaseCommand):
                             help=_("the newest backup that verifies"))
         parser.add_argument("--recover", action="store_true",
                             help=_("only finish or roll back a restore that was interrupted"))
+        parser.add_argument("--abandon-interrupted", action="store_true",
+                            help=_("give up an interrupted restore that cannot be finished, "
+                                   "then restore the backup chosen"))
         parser.add_argument("--components", nargs="+", choices=restore.COMPONENTS,
                             default=list(restore.COMPONENTS))
         parser.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
 
     def handle(self, *args, backup_id=None, latest=False, recover=False, components=None,
-               yes=False, **options):
-        recovered = self._recover()
+               yes=False, abandon_interrupted=False, **options):
+        recovered = self._recover(abandon_interrupted and not recover)
         if recover:
             if not recovered:
                 self.stdout.write(_("No restore was interrupted"))
@@ -48,7 +51,8 @@ class Command(BaseCommand):
                 raise CommandError(_("Restore cancelled"))
         self.stdout.write(_("Restoring from backup %(id)s...") % {"id": chosen.id})
         try:
-            result = restore.run(chosen.id, components=components)
+            result = restore.run(chosen.id, components=components,
+                                 abandon_interrupted=abandon_interrupted)
         except OperationsError as exc:
             raise CommandError(_("Restore refused: %(error)s") % {"error": exc}) from None
         self.stdout.write(_("Restore complete"))
@@ -57,10 +61,13 @@ class Command(BaseCommand):
         if result.migrated:
             self.stdout.write(_("The restored database was migrated to the current schema"))
 
-    def _recover(self) -> bool:
+    def _recover(self, may_fail: bool) -> bool:
         try:
             outcome = restore.recover()
         except OperationsError as exc:
+            if may_fail:  # given up by restore.run once the backup is chosen and confirmed
+                self.stdout.write(str(exc))
+                return False
             raise CommandError(_("Restore refused: %(error)s") % {"error": exc}) from None
         if outcome is not None:
             self.stdout.write(recovery_message(outcome))
