@@ -95,21 +95,25 @@ _UNREACHABLE_KINDS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTim
 
 def shared_files_failure(exc: BaseException) -> str:
     """What went wrong with the shared files, without saying where they are."""
+    return f"the shared files cannot be written: {_store_reason(exc)}"
+
+
+def _store_reason(exc: BaseException) -> str:
     code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")
-    if code in _REFUSED_CODES:
-        return f"the shared files cannot be written: the file store refused the credentials ({code})"
-    if code == "NoSuchBucket":
-        return "the shared files cannot be written: the bucket does not exist"
-    if code:
-        return f"the shared files cannot be written: the file store answered {code}"
     kind = exc.__class__.__name__
+    if code in _REFUSED_CODES:
+        return f"the file store refused the credentials ({code})"
+    if code == "NoSuchBucket":
+        return "the bucket does not exist"
+    if code:
+        return f"the file store answered {code}"
     if kind == "NoCredentialsError":
-        return "the shared files cannot be written: no credentials for the file store"
+        return "no credentials for the file store"
     if kind in _UNREACHABLE_KINDS:
-        return f"the shared files cannot be written: the file store cannot be reached ({kind})"
+        return f"the file store cannot be reached ({kind})"
     if isinstance(exc, OSError) and exc.strerror:  # strerror alone: the filename stays out
-        return f"the shared files cannot be written: {exc.strerror}"
-    return f"the shared files cannot be written ({kind})"
+        return exc.strerror
+    return kind
 
 
 # The library's own messages may hold a host ("connection to server at ..."); the report
@@ -169,11 +173,13 @@ def _database_details() -> dict:
 
 # -- our checks ---------------------------------------------------------------------------------
 def disk_used_percent(usage) -> float:
-    """Percent of the disk this app cannot write to: (total - free) / total, with `free`
-    the space left to an ordinary user.  The manual's used / total leaves out the blocks
-    reserved for root, so a disk with no space left for the app could read 95 % (or,
-    with a large reserve, "healthy")."""
-    return (usage.total - usage.free) / usage.total * 100 if usage.total else 100.0
+    """df's Use%: used / (used + free), with `free` the space left to an ordinary user.
+
+    The manual's used / total counts the blocks reserved for root as free, so a disk
+    with no space left for the app could read 95 % (or, with a large reserve, healthy);
+    here a disk the app cannot write to any more reads 100 %."""
+    usable = usage.used + usage.free
+    return usage.used / usable * 100 if usable else 100.0
 
 
 def check_disk() -> dict:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -163,3 +167,94 @@ def test_a_cluster_that_stopped_is_not_counted_as_a_worker(qcluster):
     assert queue.stats()["clusters"] == 1
     stop_cluster(qcluster)
     assert queue.stats()["clusters"] == 0  # at once, though its last report lingers
+
+
+# -- a full disk --------------------------------------------------------------------------------
+# Real filesystems mounted in a mount namespace of the test's own (`unshare`): the mount
+# vanishes with the process, whatever happens to the test.  As root, a tmpfs or a loop
+# device; otherwise a user namespace, where a tmpfs is allowed but a loop device is not.
+def _run_in_own_mount(script: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    namespace = ["unshare", "--mount", "--propagation", "private"]
+    if os.geteuid() != 0:
+        namespace[1:1] = ["--user", "--map-root-user"]
+    result = subprocess.run([*namespace, "sh", "-ec", script], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert "mount:" not in result.stderr, f"could not mount a filesystem here: {result.stderr}"
+    return result
+
+
+def test_on_a_full_disk_the_command_prints_the_summary_says_the_report_is_lost_and_exits_1(
+        tmp_path):
+    from tests.conftest import REPO, child_env
+
+    mount, out = tmp_path / "disk", tmp_path / "out"
+    mount.mkdir()
+    out.mkdir()
+    env = child_env(DATA_DIR=str(mount / "data"), LOG_DIR=str(mount / "logs"),
+                    REPORT_DIR=str(mount / "reports"), SECRET_KEY="full-disk-test-" + "k" * 40,
+                    MNT=str(mount), OUT=str(out), PY=sys.executable)
+    _run_in_own_mount(f"""
+        mount -t tmpfs -o size=256k tmpfs "$MNT"
+        mkdir "$MNT/data" "$MNT/logs" "$MNT/reports"
+        dd if=/dev/zero of="$MNT/fill" bs=4k 2>/dev/null || true
+        cd {REPO}
+        rc=0; "$PY" manage.py healthcheck >"$OUT/stdout" 2>"$OUT/stderr" || rc=$?
+        echo $rc >"$OUT/rc"
+        df -k "$MNT" >"$OUT/df"
+        ls -A "$MNT/reports" >"$OUT/reports"
+    """, env)
+    stdout, stderr = (out / "stdout").read_text(), (out / "stderr").read_text()
+    assert (out / "rc").read_text().strip() == "1", stdout + stderr
+    assert " 100% " in (out / "df").read_text()  # the disk really was full
+    assert "Overall status: CRITICAL" in stdout and "[DISK_SPACE]" in stdout
+    assert "[STORAGE]" in stdout and "No space left on device" in stdout
+    assert "The health report could not be saved (OSError: No space left on device)." in stderr
+    assert "Health report saved" not in stdout
+    assert (out / "reports").read_text() == ""  # nothing half-written
+    assert str(mount) not in stdout  # (the log lines on stderr may say where, for us)
+    assert "Traceback" not in stdout and "Logging error" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("The health report could not be saved")
+
+
+def test_the_disk_check_counts_the_space_reserved_for_root_as_used(tmp_path):
+    """The manual's used / total reads an ext4 disk with no space left but its 50 %
+    reserve as half full: the check uses the free space an ordinary user has."""
+    from tests.conftest import REPO, child_env
+
+    image, mount, out = tmp_path / "disk.img", Path(tempfile.mkdtemp(dir="/tmp")), tmp_path / "out"
+    out.mkdir()
+    mount.chmod(0o755)  # under /tmp, not root's own 0700 tmp_path: an ordinary user fills it
+    try:
+        with image.open("wb") as handle:
+            handle.truncate(16 * 1024 * 1024)
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "50", str(image)], check=True,
+                       capture_output=True)
+        env = child_env(DATA_DIR=str(mount / "data"), REPORT_DIR=str(out / "reports"),
+                        LOG_DIR=str(out / "logs"), SECRET_KEY="reserve-test-" + "k" * 40,
+                        IMG=str(image), MNT=str(mount), OUT=str(out), PY=sys.executable)
+        _run_in_own_mount(f"""
+            mount -o loop "$IMG" "$MNT"
+            chmod 777 "$MNT"
+            setpriv --reuid=65534 --regid=65534 --clear-groups \
+                dd if=/dev/zero of="$MNT/fill" bs=4k 2>/dev/null || true
+            mkdir "$MNT/data"
+            cd {REPO}
+            "$PY" manage.py healthcheck --json >"$OUT/json" 2>"$OUT/stderr" || true
+            "$PY" -c 'import os, sys; s = os.statvfs(sys.argv[1]); \
+                print(s.f_blocks, s.f_bfree, s.f_bavail)' "$MNT" >"$OUT/statvfs"
+        """, env)
+        blocks, bfree, bavail = map(int, (out / "statvfs").read_text().split())
+        assert bavail / blocks < 0.01 and (blocks - bfree) / blocks < 0.6, (blocks, bfree, bavail)
+        disk = json.loads((out / "json").read_text())["checks"]["disk_space"]
+        assert disk["status"] == "critical" and disk["used_percent"] > 99, disk
+    finally:
+        mount.rmdir()
+
+
+def test_the_disk_figure_is_the_space_left_to_the_app(settings):
+    """On whatever disk the tests run: used / (used + available), as df's Use% counts."""
+    disk = health.check_disk()
+    stats = os.statvfs(settings.DATA_DIR)
+    used = stats.f_blocks - stats.f_bfree
+    expected = used / (used + stats.f_bavail) * 100
+    assert abs(disk["used_percent"] - expected) < 0.5, (disk, expected)

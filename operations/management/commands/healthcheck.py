@@ -7,6 +7,7 @@ report could not be saved and exits 1, since nothing is left for a later look.
 from __future__ import annotations
 
 import json as jsonlib
+import logging
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -20,7 +21,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help=_("print the report as JSON"))
 
-    def handle(self, *args, json: bool = False, **options):
+    def handle(self, *args, **options):
+        # The logs may be on the disk that is full: a line that cannot be written is
+        # dropped, not printed as a "Logging error" traceback over the summary.
+        raising, logging.raiseExceptions = logging.raiseExceptions, False
+        try:
+            self._check(**options)
+        finally:
+            logging.raiseExceptions = raising
+
+    def _check(self, *, json: bool = False, **options):
         if not json:
             self.stdout.write(_("Running system health checks..."))
         report = health.run_checks()
