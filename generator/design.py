@@ -102,6 +102,26 @@ class Palette:
     rag_red: str = "C0392B"
     rag_amber: str = "E0A526"
     rag_green: str = "2E8B57"
+    # Colours with meaning, used the same way by every chart and table.
+    positive: str = "2F7F6F"  # increases, good news
+    negative: str = "A4473C"  # decreases, bad news
+    neutral: str = "16324F"  # totals, the plain series
+    # What a slide really shows (a learned template's colour map and background may make
+    # dk1/lt1 the wrong way round): empty means dk1 for text, lt1 for the background, dk2
+    # for titles.
+    ink: str = ""
+    paper: str = ""
+    title_ink: str = ""
+    tracker_ink: str = ""  # the tracker sits by the title, on whatever is behind it
+    heading_ink: str = ""  # big numbers, quotes, column headings: on the background
+
+    @property
+    def heading(self) -> str:
+        return self.heading_ink or self.dk2
+
+    @property
+    def tracker(self) -> str:
+        return self.tracker_ink or self.muted
 
     @property
     def accents(self) -> list[str]:
@@ -109,11 +129,16 @@ class Palette:
 
     @property
     def text(self) -> str:
-        return self.dk1
+        return self.ink or self.dk1
 
     @property
     def background(self) -> str:
-        return self.lt1
+        return self.paper or self.lt1
+
+    @property
+    def title(self) -> str:
+        """Action titles and headings: the brand's dark colour where it reads."""
+        return self.title_ink or self.dk2
 
     def theme_colors(self) -> dict[str, str]:
         """The twelve theme slots (clrScheme order)."""
@@ -191,10 +216,18 @@ class Design:
     layouts: dict[str, str] = field(default_factory=dict)
     gutter: int = int(Inches(0.25))
     asset_id: int | None = None
+    # Layout name -> placeholder idx -> the text colour that reads on what the template
+    # shows behind that placeholder (learned designs; empty: the template's own colours).
+    placeholder_colors: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The area of content slides clear of the template's graphics (None: the whole slide).
+    free_area: Box | None = None
 
     @property
     def slide_box(self) -> Box:
         return Box(0, 0, self.slide_width, self.slide_height)
+
+    def placeholder_color(self, layout: str, idx: int) -> str | None:
+        return self.placeholder_colors.get(layout, {}).get(str(idx))
 
     def layout_name(self, kind: str) -> str | None:
         return self.layouts.get(kind) or self.layouts.get("*")

@@ -16,8 +16,13 @@ from .design import Box, Design, Fonts, Frames, Palette, Typography, default_des
 from .errors import GeneratorError
 from .models import DesignAsset
 from .render.canvas import contrast_ratio, mix
+from .surface import Behind
 
 MIN_MARGIN = int(Inches(0.3))
+BODY_CONTRAST = 4.5
+TITLE_CONTRAST = 3.0
+TITLE_TYPES = ("TITLE", "CENTER_TITLE", "VERTICAL_TITLE")
+TEXT_TYPES = TITLE_TYPES + ("SUBTITLE", "BODY", "OBJECT")
 
 
 def _patterns(asset: DesignAsset) -> dict[str, list]:
@@ -38,17 +43,97 @@ def design_for_asset(asset: DesignAsset) -> Design:
     base = default_design()
     size = patterns["slide_size"][0].pattern_data
     width, height = int(size["width"]), int(size["height"])
-    layouts = _layout_map(patterns.get("layout", []))
-    title_box = _title_box(patterns.get("layout", []), layouts.get("*"), width, height)
+    entries = [(p.pattern_name, p.pattern_data) for p in patterns.get("layout", [])]
+    layouts = layout_map(entries)
+    probes = {name: data["probe"] for name, data in entries if data.get("probe")}
+    content = probes.get(layouts.get("*") or "")
+    free = _free_area(content, width, height)
+    title_box = _title_box(entries, layouts.get("*"), width, height)
     grid = patterns.get("grid", [None])[0]
-    frames = _frames(title_box, grid.pattern_data if grid else {}, width, height)
+    frames = _frames(title_box, grid.pattern_data if grid else {}, width, height, free)
+    palette = _palette(patterns["theme_colors"][0].pattern_data, base.palette)
+    palette = _roles(palette, content)
     return replace(
         base, name=asset.filename, slide_width=width, slide_height=height,
-        palette=_palette(patterns["theme_colors"][0].pattern_data, base.palette),
+        palette=palette,
         fonts=_fonts(patterns.get("theme_fonts", [None])[0], base.fonts),
         type=_typography(patterns.get("typography", [None])[0], base.type),
         frames=frames, template_path=template, layouts=layouts, asset_id=asset.pk,
+        placeholder_colors={name: _placeholder_colors(probe, palette)
+                            for name, probe in probes.items()},
+        free_area=free,
     )
+
+
+# -- colours: what reads on what the template really shows --------------------------------
+def readable_choice(candidates: list[str], behind: Behind, minimum: float) -> str:
+    """The first candidate that reads at `minimum` on the worst of `behind`; failing
+    that, the candidate that reads best."""
+    options = [c.upper() for c in candidates if c] + ["000000", "FFFFFF"]
+    for color in options:
+        if behind.worst_contrast(color) >= minimum:
+            return color
+    return max(options, key=behind.worst_contrast)
+
+
+def _behind_of(probe: dict | None, types: tuple[str, ...]) -> tuple[Behind | None, str | None]:
+    """(what is behind the first placeholder of `types`, the template's own colour for it)."""
+    for data in (probe or {}).get("placeholders", {}).values():
+        if data.get("type") in types:
+            return Behind.from_json(data), data.get("own")
+    return None, None
+
+
+def _roles(palette: Palette, probe: dict | None) -> Palette:
+    """Text, background and title colours for content slides: the template's own where
+    they read on what is really there (its colour map and background honoured), else the
+    readable one of its text and background colours."""
+    if not probe or not probe.get("background"):
+        return palette
+    paper = probe["background"].upper()
+    theme = [palette.dk1, palette.lt1, palette.dk2, palette.lt2]
+    body_behind, body_own = _behind_of(probe, ("BODY", "OBJECT"))
+    ink = readable_choice([body_own, *theme], Behind.plain(paper), BODY_CONTRAST)
+    title_behind, title_own = _behind_of(probe, TITLE_TYPES)
+    title = readable_choice([title_own, palette.dk2, palette.accent1, ink, *theme],
+                            title_behind or Behind.plain(paper), TITLE_CONTRAST)
+    muted = _muted(ink, paper)
+    tracker = readable_choice([muted, title, ink, *theme], title_behind or Behind.plain(paper),
+                              BODY_CONTRAST)
+    heading = readable_choice([palette.dk2, palette.accent1, ink, *theme], Behind.plain(paper),
+                              TITLE_CONTRAST)
+    return replace(palette, ink=ink, paper=paper, title_ink=title, tracker_ink=tracker,
+                   heading_ink=heading,
+                   muted=muted, rule=mix(ink, paper, 0.75))
+
+
+def _placeholder_colors(probe: dict, palette: Palette) -> dict[str, str]:
+    """Placeholder idx -> a text colour that reads on what is behind it (own colour first);
+    "heading" and "text" -> colours for text on the layout's background."""
+    chosen = {}
+    if probe.get("background"):  # text drawn on the layout itself, where it has no placeholder
+        paper = Behind.plain(probe["background"])
+        candidates = [palette.heading, palette.title, palette.text, palette.dk1, palette.lt1]
+        chosen["heading"] = readable_choice(candidates, paper, TITLE_CONTRAST)
+        chosen["text"] = readable_choice([palette.text, *candidates], paper, BODY_CONTRAST)
+    for idx, data in probe.get("placeholders", {}).items():
+        if data.get("type") not in TEXT_TYPES:
+            continue
+        minimum = TITLE_CONTRAST if data["type"] in TITLE_TYPES else BODY_CONTRAST
+        chosen[idx] = readable_choice(
+            [data.get("own"), palette.title, palette.text, palette.dk1, palette.lt1,
+             palette.dk2, palette.lt2], Behind.from_json(data), minimum)
+    return chosen
+
+
+def _free_area(probe: dict | None, width: int, height: int) -> Box | None:
+    """The content layout's free area, when the picture found one big enough to use."""
+    if not probe or not probe.get("free"):
+        return None
+    free = Box.from_json(probe["free"])
+    if free.width < width * 0.5 or free.height < height * 0.45:
+        return None  # graphics everywhere (a photo background): margins only
+    return free
 
 
 def _palette(colors: dict, default: Palette) -> Palette:
@@ -59,7 +144,35 @@ def _palette(colors: dict, default: Palette) -> Palette:
         values["dk1"] = default.dk1 if contrast_ratio(default.dk1, values["lt1"]) >= 4.5 \
             else "000000"
     muted = _muted(values["dk1"], values["lt1"])
-    return replace(default, **values, muted=muted, highlight=values["accent2"])
+    accents = [values[f"accent{i}"] for i in range(1, 7)]
+    positive, negative, neutral = meaning_colors(accents, default)
+    return replace(default, **values, muted=muted, highlight=values["accent2"],
+                   positive=positive, negative=negative, neutral=neutral)
+
+
+def _hue(color: str) -> tuple[float, float, float]:
+    import colorsys
+
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lightness, s = colorsys.rgb_to_hls(r, g, b)
+    return h * 360, lightness, s
+
+
+def meaning_colors(accents: list[str], default: Palette) -> tuple[str, str, str]:
+    """(positive, negative, neutral): a green and a red among the theme's accents when it
+    has them (else the built-in ones), and the first accent that is neither for totals."""
+    def pick(low: float, high: float) -> str | None:
+        for color in accents:
+            hue, lightness, saturation = _hue(color)
+            hit = low <= hue <= high if low <= high else (hue >= low or hue <= high)
+            if hit and saturation >= 0.3 and 0.15 <= lightness <= 0.75:
+                return color
+        return None
+
+    positive = pick(75, 170) or default.rag_green
+    negative = pick(340, 20) or default.rag_red
+    neutral = next((c for c in accents if c not in (positive, negative)), default.neutral)
+    return positive, negative, neutral
 
 
 def _muted(text: str, background: str) -> str:
@@ -90,14 +203,18 @@ def _typography(pattern, default: Typography) -> Typography:
     return replace(default, title=title, title_min=min(18.0, title), body=body)
 
 
-def _layout_map(layouts: list) -> dict[str, str]:
-    """Slide kind -> layout name: the most confident layout learned for each kind."""
+def layout_map(entries: list[tuple[str, dict]]) -> dict[str, str]:
+    """Slide kind -> layout name: the most confident layout learned for each kind.
+
+    `entries` are (layout name, layout pattern data).  Content slides ("*") always get
+    a layout: the best title-only one, else one with a title, else the first.
+    """
     best: dict[str, tuple[float, str]] = {}
-    for pattern in layouts:
-        kind = pattern.pattern_data.get("kind")
-        confidence = pattern.pattern_data.get("confidence", 0)
+    for name, data in entries:
+        kind = data.get("kind")
+        confidence = data.get("confidence", 0)
         if kind and (kind not in best or confidence > best[kind][0]):
-            best[kind] = (confidence, pattern.pattern_name)
+            best[kind] = (confidence, name)
     mapping = {}
     if "cover" in best:
         mapping["cover"] = best["cover"][1]
@@ -106,17 +223,32 @@ def _layout_map(layouts: list) -> dict[str, str]:
     content = best.get("*") or best.get("message")
     if content:
         mapping["*"] = content[1]
+    elif entries:
+        titled = [name for name, data in entries
+                  if any(p["type"] in TITLE_TYPES for p in data.get("placeholders", []))]
+        mapping["*"] = (titled or [entries[0][0]])[0]
     return mapping
 
 
-def _title_box(layouts: list, name: str | None, width: int, height: int) -> Box:
-    for pattern in layouts:
-        if pattern.pattern_name != name:
+def _title_box(entries: list[tuple[str, dict]], name: str | None, width: int,
+               height: int) -> Box | None:
+    """The content layout's title placeholder, if it is usable for a two-line action
+    title (None: missing, tiny or odd; the built-in geometry is used)."""
+    for entry_name, data in entries:
+        if entry_name != name:
             continue
-        for placeholder in pattern.pattern_data.get("placeholders", []):
-            if placeholder["type"] in ("TITLE", "CENTER_TITLE") and placeholder["geometry"]:
-                return Box.from_json(placeholder["geometry"])
-    return Box(int(width * 0.05), int(height * 0.05), int(width * 0.9), int(height * 0.15))
+        for placeholder in data.get("placeholders", []):
+            if placeholder["type"] in TITLE_TYPES and placeholder["geometry"]:
+                box = Box.from_json(placeholder["geometry"])
+                if _usable_title(box, width, height):
+                    return box
+    return None
+
+
+def _usable_title(box: Box, width: int, height: int) -> bool:
+    return (box.height >= Inches(0.45) and box.width >= width * 0.35
+            and box.height <= height * 0.35 and box.left >= 0 and box.top >= 0
+            and box.right <= width * 1.01 and box.bottom <= height * 0.6)
 
 
 def _margin(value, limit: int) -> int:
@@ -125,20 +257,44 @@ def _margin(value, limit: int) -> int:
     return min(max(int(value or 0), MIN_MARGIN), limit)
 
 
-def _frames(title: Box, grid: dict, width: int, height: int) -> Frames:
-    left = _margin(max(int(grid.get("margin_left", 0)), title.left), int(width * 0.1))
-    right = _margin(grid.get("margin_right"), int(width * 0.1))
-    bottom = _margin(grid.get("margin_bottom"), int(height * 0.1))
+def _frames(title: Box | None, grid: dict, width: int, height: int,
+            free: Box | None = None) -> Frames:
+    frames = _frames_around(title, grid, width, height, free)
+    if title is not None and frames.body.height < height * 0.3:  # the title takes the room
+        frames = _frames_around(None, grid, width, height, free)
+    return frames
+
+
+def _frames_around(title: Box | None, grid: dict, width: int, height: int,
+                   free: Box | None) -> Frames:
+    """The furniture's frames: inside the free area (when known) and the learned margins.
+
+    A missing or unusable title placeholder gets the built-in geometry at the top of
+    the free area; a tracker with no room above the title takes the title's top.
+    """
+    area = free or Box(0, 0, width, height)
+    left = area.left + MIN_MARGIN if area.left > 0 else _margin(
+        max(int(grid.get("margin_left", 0)), title.left if title else 0), int(width * 0.1))
+    right = (width - area.right) + MIN_MARGIN if area.right < width else _margin(
+        grid.get("margin_right"), int(width * 0.1))
+    bottom = (height - area.bottom) + int(Inches(0.1)) if area.bottom < height else _margin(
+        grid.get("margin_bottom"), int(height * 0.1))
     content_width = width - left - right
+    tracker_height = int(Inches(0.3))
+    if title is None:
+        title = Box(left, area.top + MIN_MARGIN + tracker_height, content_width,
+                    int(Inches(1.05)))
+    if title.top < tracker_height:  # no room above: the tracker takes the title's top
+        shrink = tracker_height if title.height - tracker_height >= Inches(0.8) else 0
+        title = Box(title.left, title.top + tracker_height, title.width, title.height - shrink)
     source_height = int(Inches(0.42))
     source_top = height - bottom - source_height
-    body_top = title.bottom + int(Inches(0.2))
+    body_top = max(title.bottom, area.top) + int(Inches(0.2))
     if source_top - body_top < height * 0.4:  # a tall title area: keep room for the body
-        source_top = height - MIN_MARGIN - source_height
-    tracker_height = int(Inches(0.3))
-    tracker_top = max(title.top - tracker_height, 0)
+        source_top = min(height - MIN_MARGIN, area.bottom) - source_height
+    tracker_top = title.top - tracker_height
     return Frames(
-        tracker=Box(left, tracker_top, content_width, min(tracker_height, title.top or 1)),
+        tracker=Box(left, tracker_top, content_width, tracker_height),
         title=title,
         body=Box(left, body_top, content_width, source_top - body_top - int(Inches(0.1))),
         source=Box(left, source_top, content_width - int(Inches(1.0)), source_height),

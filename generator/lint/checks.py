@@ -287,7 +287,12 @@ class SlideChecker:
                 return None  # a picture or gradient behind: not judged
             if fill is not None:
                 return fill
-        return self.background
+        # nothing of the slide's own behind it: the layout's and master's graphics
+        # (a banner, a picture) are, then the background (None: cannot be judged here)
+        from ..layout_probe import fill_under
+
+        return fill_under(self.slide.slide_layout, bounds.to_json(), self.colors,
+                          self.background)
 
     def _slide_background(self) -> str | None:
         for source in (self.slide, self.slide.slide_layout, self.master):

@@ -137,7 +137,7 @@ def _waterfall_data(ctx: SlideContext, spec):
     """Invisible bases plus one visible series per role and sign (stacks split at zero)."""
     steps = _waterfall_steps(spec)
     palette = ctx.design.palette
-    roles = {"increase": palette.accent2, "decrease": palette.accent6, "total": palette.accent1}
+    roles = {"increase": palette.positive, "decrease": palette.negative, "total": palette.neutral}
     columns = {"base": [], "neg_base": []}
     for role in roles:
         columns[role], columns[f"{role}_neg"] = [], []
@@ -411,8 +411,8 @@ def _waterfall_labels(ctx: SlideContext, chart, series_colors, steps) -> None:
         label.position = XL_LABEL_POSITION.INSIDE_END if role == "total" else XL_LABEL_POSITION.CENTER
         frame = label.text_frame
         frame.text = text
-        fill = {"total": design.palette.accent1, "increase": design.palette.accent2,
-                "decrease": design.palette.accent6}[role]
+        fill = {"total": design.palette.neutral, "increase": design.palette.positive,
+                "decrease": design.palette.negative}[role]
         ctx.canvas.style_run(frame.paragraphs[0].runs[0], size=design.type.label_min, bold=True,
                              color=ctx.canvas.text_color_on(fill))
 

@@ -133,7 +133,10 @@ def _draw(state: DeckState, slide, index: int, piece, *, continued: bool) -> Non
         _draw_furniture(state, ctx, piece, continued)
     kind.build(ctx, piece)
     if piece.notes:
-        slide.notes_slide.notes_text_frame.text = piece.notes
+        notes = slide.notes_slide
+        if notes.notes_text_frame is None:  # the template's notes master has no body
+            xml.add_notes_body(notes)
+        notes.notes_text_frame.text = piece.notes
     _remove_empty_placeholders(slide)
 
 
@@ -143,7 +146,7 @@ def _draw_furniture(state: DeckState, ctx: SlideContext, piece, continued: bool)
     tracker = piece.tracker or (state.appendix_label if state.in_appendix else "")
     if tracker:
         canvas.text(frames.tracker, tracker, field="tracker", size=sizes.tracker,
-                    color=palette.muted, name="Tracker", anchor="b")
+                    color=palette.tracker, name="Tracker", anchor="b")
     title = piece.title + (ctx.word("continued") if continued else "")
     draw_title(ctx, title, field="title")
     if frames.title_rule_y is not None:
@@ -161,13 +164,17 @@ def draw_title(ctx: SlideContext, title: str, *, field: str) -> None:
     paragraphs = [Paragraph(title, bold=True)]
     if placeholder is None:
         canvas.text(design.frames.title, paragraphs, field=field, size=sizes.title,
-                    min_size=sizes.title_min, color=design.palette.dk2, heading=True,
+                    min_size=sizes.title_min, color=design.palette.title, heading=True,
                     max_lines=sizes.title_max_lines, name="Title", anchor="t")
         return
-    box = Box(placeholder.left, placeholder.top, placeholder.width, placeholder.height)
+    box = design.frames.title
+    if design.template_path is not None:  # the learned frame (a tiny placeholder grows)
+        placeholder.left, placeholder.top, placeholder.width, placeholder.height = box.to_json()
+    else:
+        box = Box(placeholder.left, placeholder.top, placeholder.width, placeholder.height)
     result = canvas.fit(box, paragraphs, field=field, size=sizes.title, min_size=sizes.title_min,
                         heading=True, max_lines=sizes.title_max_lines)
-    canvas.write(placeholder.text_frame, paragraphs, result, color=design.palette.dk2,
+    canvas.write(placeholder.text_frame, paragraphs, result, color=design.palette.title,
                  align="l", anchor="t", heading=True)
 
 

@@ -9,7 +9,7 @@ from pptx.util import Inches
 
 from ..design import Box
 from ..errors import SpecError
-from .canvas import bullets
+from .canvas import Overflow, bullets
 from .deck import SlideContext, appendix_title, draw_page_number
 from .registry import register, split_list
 from .text import Paragraph
@@ -62,37 +62,74 @@ def _placeholders(ctx: SlideContext):
 
 def _fill_placeholder(ctx: SlideContext, placeholder, paragraphs, *, field: str, size: float,
                       min_size: float, max_lines: int | None = None,
-                      heading: bool = False) -> None:
-    """Fit text into a template placeholder where the template put it, in its colours."""
+                      heading: bool = False, fallback: Box | None = None) -> bool:
+    """Fit text into a template placeholder where the template put it, in a colour that
+    reads on what the template shows there (its own where it does).
+
+    A placeholder too small for the text is dropped and the text goes to `fallback`
+    (the built-in geometry inside the free area); False when there is none.
+    """
+    design = ctx.design
     box = Box(placeholder.left, placeholder.top, placeholder.width, placeholder.height)
-    result = ctx.canvas.fit(box, paragraphs, field=field, size=size, min_size=min_size,
-                            heading=heading, max_lines=max_lines)
-    ctx.canvas.write(placeholder.text_frame, paragraphs, result, color=None, align=None,
+    color = design.placeholder_color(ctx.slide.slide_layout.name,
+                                     placeholder.placeholder_format.idx)
+    try:
+        result = ctx.canvas.fit(box, paragraphs, field=field, size=size, min_size=min_size,
+                                heading=heading, max_lines=max_lines)
+    except Overflow:
+        if fallback is None:
+            raise
+        placeholder._element.getparent().remove(placeholder._element)
+        ctx.canvas.text(fallback, paragraphs, field=field, size=size, min_size=min_size,
+                        heading=heading, max_lines=max_lines,
+                        color=_on_layout(ctx, "heading" if heading else "text"),
+                        name="Title" if heading else "Subtitle")
+        return False
+    ctx.canvas.write(placeholder.text_frame, paragraphs, result, color=color, align=None,
                      anchor="ctr" if heading else "t", heading=heading)
+    return True
+
+
+def _on_layout(ctx: SlideContext, role: str) -> str:
+    """A colour for text drawn on the slide's layout itself ("heading" or "text")."""
+    palette = ctx.design.palette
+    learned = ctx.design.placeholder_color(ctx.slide.slide_layout.name, role)
+    return learned or (palette.heading if role == "heading" else palette.text)
+
+
+def _fallback_boxes(ctx: SlideContext) -> tuple[Box, Box]:
+    """(title, subtitle) boxes of the built-in cover geometry, inside the free area."""
+    design = ctx.design
+    area = design.free_area or design.slide_box
+    margin = int(Inches(0.5))
+    inner = Box(area.left + margin, area.top + margin, area.width - 2 * margin,
+                area.height - 2 * margin)
+    title, rest = inner.take_top(int(inner.height * 0.55), int(Inches(0.2)))
+    subtitle, _ = rest.take_top(min(rest.height, int(Inches(1.2))))
+    return title, subtitle
 
 
 def _cover_on_template(ctx: SlideContext, slide) -> None:
     design = ctx.design
     title, other = _placeholders(ctx)
+    title_box, subtitle_box = _fallback_boxes(ctx)
+    paragraphs = [Paragraph(slide.title, bold=True)]
     if title is not None:
-        _fill_placeholder(ctx, title, [Paragraph(slide.title, bold=True)], field="title",
-                          size=design.type.cover_title, min_size=design.type.cover_title_min,
-                          max_lines=3, heading=True)
+        _fill_placeholder(ctx, title, paragraphs, field="title", size=design.type.cover_title,
+                          min_size=design.type.cover_title_min, max_lines=3, heading=True,
+                          fallback=title_box)
+    else:
+        ctx.canvas.text(title_box, paragraphs, field="title", size=design.type.cover_title,
+                        min_size=design.type.title_min, heading=True, max_lines=3,
+                        color=_on_layout(ctx, "heading"), name="Title", anchor="b")
     lines = [text for text in (slide.subtitle, "　".join(
         part for part in (slide.author, slide.date) if part)) if text]
     if other is not None and lines:
         _fill_placeholder(ctx, other, [Paragraph(text) for text in lines], field="subtitle",
-                          size=20, min_size=12)
+                          size=20, min_size=12, fallback=subtitle_box)
     elif lines:
-        frames = design.frames
-        box = Box(frames.body.left, frames.source.top - int(Inches(1.2)), frames.body.width,
-                  int(Inches(1.0)))
-        ctx.canvas.text(box, [Paragraph(text) for text in lines], field="subtitle", size=18,
-                        min_size=12, name="Subtitle")
-    if title is None:
-        ctx.canvas.text(design.frames.title, [Paragraph(slide.title, bold=True)], field="title",
-                        size=design.type.cover_title, min_size=design.type.cover_title_min,
-                        heading=True, max_lines=3, name="Title")
+        ctx.canvas.text(subtitle_box, [Paragraph(text) for text in lines], field="subtitle",
+                        size=18, min_size=12, color=_on_layout(ctx, "text"), name="Subtitle")
 
 
 def _title_into_placeholder(ctx: SlideContext, box: Box, title: str, *, size: float,
@@ -160,17 +197,22 @@ def _divider_on_template(ctx: SlideContext, title: str, subtitle: str, number: s
     design = ctx.design
     title_ph, other = _placeholders(ctx)
     text = f"{number}　{title}" if number else title
+    title_box, subtitle_box = _fallback_boxes(ctx)
     if title_ph is not None:
         _fill_placeholder(ctx, title_ph, [Paragraph(text, bold=True)], field="title",
                           size=design.type.section_title, min_size=design.type.title_min,
-                          max_lines=2, heading=True)
+                          max_lines=2, heading=True, fallback=title_box)
     else:
-        ctx.canvas.text(design.frames.title, [Paragraph(text, bold=True)], field="title",
+        ctx.canvas.text(title_box, [Paragraph(text, bold=True)], field="title",
                         size=design.type.section_title, min_size=design.type.title_min,
-                        heading=True, max_lines=2, name="Title")
+                        heading=True, max_lines=2, color=_on_layout(ctx, "heading"), name="Title",
+                        anchor="b")
     if subtitle and other is not None:
         _fill_placeholder(ctx, other, [Paragraph(subtitle)], field="subtitle", size=18,
-                          min_size=12)
+                          min_size=12, fallback=subtitle_box)
+    elif subtitle:
+        ctx.canvas.text(subtitle_box, subtitle, field="subtitle", size=18, min_size=12,
+                        color=_on_layout(ctx, "text"), name="Subtitle")
 
 
 @register("agenda")
@@ -263,12 +305,22 @@ def _balanced(count: int) -> int:
 
 
 def _image_path(ctx: SlideContext, raw: str):
-    """Resolve an image against the outline's folder; refuse anything outside it."""
+    """Resolve an image inside the outline's folder; refuse anything else.
+
+    No folder (the web, the API, a worker) means no local picture at all: never the
+    process's own working folder, where other users' files live.  Symbolic links
+    are followed before the check, so none leads out of the folder.
+    """
     from pathlib import Path
 
-    base = (ctx.base_dir or Path.cwd()).resolve()
+    from ..spec import no_local_pictures, picture_path_problem
+
+    problem = no_local_pictures() if ctx.base_dir is None else picture_path_problem(raw)
+    if problem:
+        raise SpecError(f"{ctx.canvas.place}: image: {problem}")
+    base = Path(ctx.base_dir).resolve()
     path = (base / raw).resolve()
-    if base != path and base not in path.parents:
+    if not path.is_relative_to(base):
         raise SpecError(f"{ctx.canvas.place}: image: '{raw}' is outside the outline's folder")
     if not path.is_file():
         raise SpecError(f"{ctx.canvas.place}: image: '{raw}' does not exist")
@@ -277,7 +329,7 @@ def _image_path(ctx: SlideContext, raw: str):
     try:
         with Image.open(path) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise SpecError(f"{ctx.canvas.place}: image: '{raw}' is not a readable picture") from exc
     return path
 
@@ -295,7 +347,7 @@ def build_two_column(ctx: SlideContext, slide) -> None:
             heading_box, body = box.take_top(heading_height, int(Inches(0.15)))
             canvas.text(heading_box, column.heading, field=f"{side}.heading",
                         size=design.type.body + 2, min_size=design.type.body_min, bold=True,
-                        color=palette.dk2, anchor="b", name=f"{side.title()} Heading")
+                        color=palette.heading, anchor="b", name=f"{side.title()} Heading")
             canvas.line(heading_box.left, heading_box.bottom, heading_box.right,
                         heading_box.bottom, color=palette.accent1, width=1.5)
         if column.points:
@@ -329,7 +381,7 @@ def _draw_metric(ctx: SlideContext, canvas, box: Box, metric, index: int) -> Non
     inner = Box(box.left + int(Inches(0.2)), box.top, box.width - int(Inches(0.2)), box.height)
     value_box, rest = inner.take_top(int(inner.height * 0.45))
     canvas.text(value_box, metric.value, field=f"metrics[{index}].value",
-                size=design.type.kpi_value, min_size=20, bold=True, color=palette.dk2,
+                size=design.type.kpi_value, min_size=20, bold=True, color=palette.heading,
                 anchor="b", heading=True, name=f"KPI Value {index + 1}")
     label_box, delta_box = rest.take_top(int(rest.height * 0.6))
     canvas.text(label_box, metric.label, field=f"metrics[{index}].label", size=design.type.body,
@@ -363,7 +415,7 @@ def build_quote(ctx: SlideContext, slide) -> None:
     quote_box, attribution_box = body.take_top(int(body.height * 0.78))
     mark_open, mark_close = ("「", "」") if ctx.lang == "ja" else ("“", "”")
     canvas.text(quote_box, f"{mark_open}{slide.quote}{mark_close}", field="quote", size=26,
-                min_size=design.type.body_min, color=palette.dk2, anchor="ctr", heading=True,
+                min_size=design.type.body_min, color=palette.heading, anchor="ctr", heading=True,
                 name="Quote")
     if slide.attribution:
         canvas.text(attribution_box, f"— {slide.attribution}", field="attribution",

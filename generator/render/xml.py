@@ -395,3 +395,20 @@ def set_end_paragraph_size(paragraph, size_pt: float) -> None:
     if end is None:
         end = etree.SubElement(p, qn("a:endParaRPr"))
     end.set("sz", str(int(round(size_pt * 2) / 2 * 100)))
+
+
+def add_notes_body(notes_slide) -> None:
+    """A notes body placeholder on a notes page whose master has none (PowerPoint shows
+    the speaker notes from the body placeholder only)."""
+    from pptx.oxml import parse_xml
+    from pptx.oxml.ns import nsdecls
+
+    tree = notes_slide.shapes._spTree
+    ids = [int(v) for v in tree.xpath("//@id") if str(v).isdigit()]
+    sp = parse_xml(
+        f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{max(ids, default=1) + 1}" '
+        'name="Notes Placeholder"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+        '<p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr>'
+        '<a:xfrm><a:off x="685800" y="4400550"/><a:ext cx="5486400" cy="3600450"/></a:xfrm>'
+        '</p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p/></p:txBody></p:sp>')
+    tree.append(sp)
