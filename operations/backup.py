@@ -31,7 +31,7 @@ import tempfile
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -83,8 +83,6 @@ class BackupInfo:
 
     @property
     def created(self):
-        from datetime import datetime
-
         return datetime.fromisoformat(self.manifest["timestamp"])
 
     @property
@@ -408,8 +406,6 @@ def _plain_file(path: Path) -> bool:
 def _created(info: BackupInfo, directory: Path):
     """When the backup was made: its signed timestamp; for an unsigned manifest, the
     manifest file's own time (never a date the unsigned text claims)."""
-    from datetime import datetime, timezone as dt_timezone
-
     if info.valid:
         try:
             return info.created

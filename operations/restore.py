@@ -442,6 +442,8 @@ def recover() -> Recovery | None:
     cannot be trusted or the restore cannot be finished (the journal then stays,
     and the health report keeps saying why).
     """
+    if not journal.path().exists():
+        return None  # the common case, without taking the lock or making folders
     with journal.exclusive():
         return _recover_locked()
 
