@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "django_q",
     "health_check",
     "axes",
+    "ninja",  # the API's schema docs page, from its own static files
     "generator",
     "operations",
 ]
@@ -325,6 +326,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # -- OpenAI (optional; drafting from a brief is off without a key) --------------
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+# The JSON API: requests per token ("120/min", "2000/hour"; empty: no limit), and how long
+# an Idempotency-Key is remembered (seconds).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+IDEMPOTENCY_TTL = env.int("IDEMPOTENCY_TTL", default=24 * 3600)
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT = _positive("OPENAI_TIMEOUT", 60.0)

@@ -1,9 +1,10 @@
 """The generator's URLs (pages and JSON API); names are prefixed "generator-"."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from . import api, token_views, views
+from . import token_views, views
+from .rest.app import urls as rest_urls
 
 urlpatterns = [
     path("", views.dashboard, name="generator-dashboard"),
@@ -30,9 +31,6 @@ urlpatterns = [
     path("designs/<int:pk>/slides/<int:number>.png", views.design_thumbnail,
          name="generator-design-thumbnail"),
     path("usage/", views.usage_page, name="generator-usage"),
-    path("api/presentations", api.presentations, name="generator-api-presentations"),
-    path("api/presentations/<int:pk>", api.presentation, name="generator-api-presentation"),
-    path("api/presentations/<int:pk>/download", api.download, name="generator-api-download"),
-    path("api/outline/validate", api.validate_outline, name="generator-api-validate"),
-    path("api/cache/stats", api.cache_stats, name="generator-cache-stats"),
+    # the JSON API (generator.rest): described at /api/schema, browsable at /api/docs
+    path("api/", include(rest_urls())),
 ]
