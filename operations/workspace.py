@@ -51,8 +51,11 @@ class Claim:
 
 
 def work_root(root: Path) -> Path:
+    """`root`/.work/, made when missing; a link there is refused (work goes nowhere else)."""
     base = root / WORK
     base.mkdir(mode=0o700, exist_ok=True)
+    if base.is_symlink():
+        raise OSError(f"{WORK} in the backup folder is a link; remove it")
     return base
 
 

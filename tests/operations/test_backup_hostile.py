@@ -437,3 +437,14 @@ def test_archive_checks_still_hold(folders):
     entry["sha256"] = archive.sha256_of(outside)
     (backups() / f"backup_info_{good.id}.json").write_text(json.dumps(signing.sign(manifest)))
     assert "is not a file of this backup" in restore.problem(backup.get(good.id))
+
+
+def test_a_linked_work_folder_is_refused_and_nothing_is_written_through_it(folders):
+    elsewhere = folders / "elsewhere"
+    elsewhere.mkdir()
+    backups().mkdir()
+    (backups() / workspace.WORK).symlink_to(elsewhere)
+    with pytest.raises(backup.BackupError, match="is a link"):
+        backup.create()
+    assert list(elsewhere.iterdir()) == []
+    assert backup.list_backups() == []
