@@ -46,11 +46,20 @@ MAX_PACKAGE_XML_BYTES = 4 * 1024 * 1024  # relationships and content types, kept
 MAX_XML_ELEMENTS = 300_000  # ~ 150 MB of trees once python-pptx parses them
 THEME_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4",
                "accent5", "accent6", "hlink")
-# already compressed: stored as they are in the clean copy
-_COMPRESSED = {".png", ".jpg", ".jpeg", ".gif", ".wdp", ".mp4", ".m4v", ".mov", ".mp3", ".m4a",
-               ".xlsx", ".docx", ".pptx", ".zip"}
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_PML = "application/vnd.openxmlformats-officedocument.presentationml."
+# what python-pptx takes for granted of a part of each type: its root element and the
+# relationships it must have (a slide without its layout, a layout without its master)
+_EXPECTED = {
+    f"{_PML}slide+xml": (f"{P}sld", {"slideLayout"}),
+    f"{_PML}slideLayout+xml": (f"{P}sldLayout", {"slideMaster"}),
+    f"{_PML}slideMaster+xml": (f"{P}sldMaster", {"theme"}),
+    "application/vnd.openxmlformats-officedocument.theme+xml": (f"{A}theme", set()),
+    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml": (f"{C}chartSpace",
+                                                                          set()),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class _Package:
     members: dict[str, zipfile.ZipInfo]
     types: ContentTypes
     rels: dict[str, bytes]
+    roots: dict[str, str]  # XML part -> the tag of its root element
 
 
 def receive(source: BinaryIO | Path, *, filename: str = "") -> CheckedFile:
@@ -127,6 +137,7 @@ def check(path: Path, *, filename: str = "") -> CheckedFile:
     with safezip.open_archive(path) as archive:
         package = _read_package(archive)
         plan = package_clean.plan(set(package.members), package.types, package.rels)
+        _check_structure(package, plan)
         slides = _count_slides(archive, package)
         _check_theme(archive, package, plan)
         fd, name = tempfile.mkstemp(prefix="clean-", suffix=".pptx", dir=_incoming())
@@ -152,6 +163,7 @@ def _read_package(archive: zipfile.ZipFile) -> _Package:
     types = ContentTypes(types_root)
     budget = safexml.ElementBudget(MAX_XML_ELEMENTS)
     rels: dict[str, bytes] = {}
+    roots: dict[str, str] = {}
     total = 0
     for name, info in members.items():
         if name == CONTENT_TYPES:
@@ -166,10 +178,10 @@ def _read_package(archive: zipfile.ZipFile) -> _Package:
             if kept is not None:
                 kept.append(chunk)
         if checker is not None:
-            checker.close()
+            roots[name] = checker.close() or ""
         if kept is not None:
             rels[name] = b"".join(kept)
-    return _Package(members=members, types=types, rels=rels)
+    return _Package(members=members, types=types, rels=rels, roots=roots)
 
 
 def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -267,6 +279,23 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 # -- what a design needs --------------------------------------------------------------------------
+def _check_structure(package: _Package, plan: package_clean.Plan) -> None:
+    main = _main_part(package)
+    for name in plan.keep:
+        kind = package.types.of(name)
+        root, needs = (f"{P}presentation", {"slideMaster"}) if name == main else \
+            _EXPECTED.get(kind or "", (None, set()))
+        if root is not None and package.roots.get(name) != root:
+            raise InvalidDeckFile(_("The file is damaged: the part %(name)s does not hold what "
+                                    "its type says. Open it in PowerPoint and save it again.")
+                                  % {"name": display_name(name)})
+        missing = sorted(needs - plan.rel_types.get(name, set()))
+        if missing:
+            raise InvalidDeckFile(_("The file is damaged: the part %(name)s has no %(kind)s (a "
+                                    "missing relationship). Open it in PowerPoint and save it "
+                                    "again.") % {"name": display_name(name), "kind": missing[0]})
+
+
 def _count_slides(archive: zipfile.ZipFile, package: _Package) -> int:
     main = _main_part(package)
     root = safexml.parse(_read_part(archive, package.members[main]), display_name(main))
@@ -305,11 +334,10 @@ def _check_theme(archive: zipfile.ZipFile, package: _Package, plan: package_clea
 # -- second pass: the clean copy ------------------------------------------------------------------
 def _write_clean_copy(archive: zipfile.ZipFile, package: _Package, plan: package_clean.Plan,
                       target: Path) -> None:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for name in plan.keep:
             entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            stored = posixpath.splitext(name)[1].lower() in _COMPRESSED
-            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            entry.compress_type = package.members[name].compress_type  # stored or deflated
             entry.external_attr = 0o644 << 16
             data = _replaced(archive, package, plan, name)
             if data is not None:

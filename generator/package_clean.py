@@ -60,6 +60,7 @@ class Plan:
     keep: list[str] = field(default_factory=list)
     replaced: dict[str, bytes] = field(default_factory=dict)
     dropped_refs: dict[str, set[str]] = field(default_factory=dict)  # part -> rIds gone
+    rel_types: dict[str, set[str]] = field(default_factory=dict)  # part -> kinds it keeps
     external_links: list[str] = field(default_factory=list)  # the targets dropped
     macros: bool = False
 
@@ -120,6 +121,8 @@ def plan(members: set[str], types: ContentTypes, rels: dict[str, bytes]) -> Plan
                 rel.getparent().remove(rel)
                 result.dropped_refs.setdefault(source, set()).add(rel.get("Id") or "")
                 continue
+            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            result.rel_types.setdefault(source, set()).add(kind)
             if source == "" and (rel.get("Type") or "").endswith(OFFICE_DOCUMENT):
                 main = target or main
             if target and target not in reached:

@@ -65,9 +65,10 @@ class PartChecker:
             raise self._malformed() from None
         self._drain()
 
-    def close(self) -> None:
+    def close(self) -> str | None:
+        """Finish the checks; returns the root element's tag ('{namespace}name')."""
         if self._parser is None:
-            return
+            return None
         try:
             root = self._parser.close()
         except etree.XMLSyntaxError:
@@ -76,6 +77,7 @@ class PartChecker:
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
             raise self._dtd()
+        return root.tag if isinstance(root.tag, str) else None
 
     def _scan(self, chunk: bytes) -> None:
         text = self._tail + chunk.replace(b"\0", b"").upper()

@@ -395,7 +395,9 @@ for path in sys.argv[2:]:
     except InvalidDeckFile as exc:
         outcome = "refused"
     out[Path(path).stem] = [outcome, time.perf_counter() - started]
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would count the parent's from before exec)
+status = Path("/proc/self/status").read_text()
+out["peak_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps(out))
 """
 
