@@ -139,6 +139,7 @@ if os.environ.get("BCGSLIDES_LEAN_APPS") == "1":  # manage.py's one-shot deck co
     INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "generator"]
 
 MIDDLEWARE = [
+    "bcgslides.middleware.ApiErrorsAsJson",  # first: it answers every /api/ error as JSON
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -96,6 +96,8 @@ def _body(request) -> dict:
         data = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
+    except RecursionError:
+        raise ValueError(_("The body is nested too deeply to read.")) from None
     if not isinstance(data, dict):
         raise ValueError(_("The body must be a JSON object."))
     return data

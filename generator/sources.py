@@ -45,7 +45,7 @@ def load_source_bytes(data: bytes, *, name: str, base_dir: Path | None = None) -
     if not text.strip():
         raise SourceError(f"{name}: the file is empty")
     if _is_json(name, text):
-        return LoadedSource(spec=load_spec_json(text), kind="spec", text=text)
+        return LoadedSource(spec=load_spec_json(text, base_dir=base_dir), kind="spec", text=text)
     from .markdown import read_outline
 
     return LoadedSource(spec=read_outline(text, base_dir=base_dir), kind="markdown", text=text)

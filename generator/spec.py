@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
+from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -25,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -149,10 +152,50 @@ class ExecutiveSummarySlide(_ContentSlide):
 
 
 class ImageRef(_Model):
-    """A picture next to the message; `path` is resolved against the outline's folder."""
+    """A picture next to the message: a file in the outline's folder.
+
+    Only a spec validated with that folder (`load_spec(..., base_dir=...)`, the
+    command line) may name one: the web and the API have no folder of theirs,
+    and resolving against the worker's own folder served other users' files.
+    """
 
     path: _text(500, 1)
     alt: Text = ""
+
+    @field_validator("path")
+    @classmethod
+    def _a_file_in_the_folder(cls, value: str, info: ValidationInfo) -> str:
+        problem = picture_path_problem(value)
+        if problem:
+            raise ValueError(problem)
+        if not (info.context or {}).get("pictures_from"):
+            raise ValueError(no_local_pictures())
+        return value
+
+
+def no_local_pictures() -> str:
+    """Why a picture is refused where no outline folder was given (web, API, workers)."""
+    return _("pictures can only be embedded from the command line (manage.py generate, "
+             "from the outline's folder); an outline or spec sent through the web or the "
+             "API cannot embed a file: remove the picture")
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def picture_path_problem(path: str) -> str | None:
+    """Why `path` cannot name a picture inside the outline's folder (None when it can).
+
+    Remote addresses are never fetched; absolute paths, drive letters, backslashes
+    and `..` could leave the folder.
+    """
+    if _URL_SCHEME.match(path) or path.startswith("//"):
+        return _("remote pictures (URLs, data: and file: addresses) are not fetched; use a "
+                 "file next to the outline")
+    if path.startswith("/") or "\\" in path:
+        return _("a picture path is relative to the outline's folder, with '/' between "
+                 "folders")
+    if ".." in path.split("/"):
+        return _("a picture path cannot leave the outline's folder ('..')")
+    return None
 
 
 class MessageSlide(_ContentSlide):
@@ -612,16 +655,20 @@ def problems_from(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
     return [(_place(tuple(err["loc"]), data), _message(err)) for err in exc.errors()]
 
 
-def load_spec(data: Any) -> DeckSpec:
+def load_spec(data: Any, *, base_dir: Path | None = None) -> DeckSpec:
     """Validate `data` (a dict from JSON) into a `DeckSpec`.
 
-    Raises `SpecError` whose message lists every problem with its slide number
-    and field, e.g. "slide 4 (chart): chart.series[0].values: ...".
+    `base_dir` is the folder pictures come from (the command line's outline
+    folder); without it a spec naming a picture is refused.  Raises `SpecError`
+    whose message lists every problem with its slide number and field, e.g.
+    "slide 4 (chart): chart.series[0].values: ...".
     """
     if not isinstance(data, dict):
         raise SpecError("a DeckSpec is a JSON object with 'title' and 'slides'")
     try:
-        return DeckSpec.model_validate(data)
+        return DeckSpec.model_validate(data, context={"pictures_from": base_dir})
+    except RecursionError:
+        raise SpecError(_("the deck spec is nested too deeply to read")) from None
     except ValidationError as exc:
         problems = problems_from(exc, data)
         lines = "\n".join(f"  {place}: {message}" for place, message in problems[:20])
@@ -629,8 +676,15 @@ def load_spec(data: Any) -> DeckSpec:
         raise SpecError(f"the deck spec is not valid:\n{lines}{more}", problems) from None
 
 
-def load_spec_json(text: str) -> DeckSpec:
+def load_spec_json(text: str, *, base_dir: Path | None = None) -> DeckSpec:
     """Parse JSON text and validate it; a syntax error names its line and column."""
+    from django.conf import settings
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > settings.MAX_SOURCE_BYTES:
+        raise SpecError(_("the spec is %(size)s bytes; the limit is %(limit)s")
+                        % {"size": f"{size:,}", "limit": f"{settings.MAX_SOURCE_BYTES:,}"})
+    check_source_text(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -638,7 +692,40 @@ def load_spec_json(text: str) -> DeckSpec:
             f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})",
             [(f"line {exc.lineno}", exc.msg)],
         ) from None
-    return load_spec(data)
+    except RecursionError:
+        raise SpecError(_("the JSON is nested too deeply to read")) from None
+    return load_spec(data, base_dir=base_dir)
+
+
+# Characters XML 1.0 cannot carry (or PostgreSQL cannot store: NUL), in source text as sent:
+# C0 controls but tab, LF and CR; DEL and C1; unpaired surrogates; the non-characters FFFE/FFFF.
+_SOURCE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def source_text_problem(text: str) -> tuple[int, int, str] | None:
+    """(line, column, message) of the first character no deck can carry, or None.
+
+    Checked on the raw text before anything parses or stores it, so the validator,
+    the command line, the web form and the API refuse the same text (a NUL once
+    passed the validator, then failed on PostgreSQL).
+    """
+    bad = _SOURCE_FORBIDDEN.search(text)
+    if bad is None:
+        return None
+    start = bad.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, column, _("the control character U+%(code)04X is not allowed (it cannot be "
+                           "stored or written into a slide); remove it") % {"code": ord(bad.group())}
+
+
+def check_source_text(text: str) -> None:
+    """Raise `SpecError` naming the line and column of a character no deck can carry."""
+    problem = source_text_problem(text)
+    if problem is not None:
+        line, column, message = problem
+        place = _("line %(line)d, column %(column)d") % {"line": line, "column": column}
+        raise SpecError(f"{place}: {message}", [(place, message)])
 
 
 def json_schema() -> dict[str, Any]:

@@ -11,9 +11,10 @@ import re
 import shlex
 from typing import Any, Callable
 
-import yaml
+from django.utils.translation import gettext as _
 
 from ..errors import OutlineError
+from . import safe_yaml
 
 BLOCK_KINDS = ("chart", "matrix", "growth-share", "tree", "timeline", "process", "kpi")
 _CHART_ALIASES = {
@@ -25,8 +26,15 @@ _CHART_ALIASES = {
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+MAX_INFO_CHARS = 500
+
+
 def info_options(info: str, line: int) -> tuple[str, dict[str, str]]:
     """'chart column unit="bn JPY"' -> ('chart', {'type': 'column', 'unit': 'bn JPY'})."""
+    if len(info) > MAX_INFO_CHARS:  # shlex reads a character at a time
+        raise OutlineError(_("the block options are %(size)s characters long; the limit is "
+                             "%(limit)s") % {"size": f"{len(info):,}",
+                                             "limit": f"{MAX_INFO_CHARS:,}"}, line)
     try:
         words = shlex.split(info)
     except ValueError as exc:
@@ -51,14 +59,7 @@ def parse(name: str, options: dict[str, str], body: str, line: int) -> tuple[str
 
 # -- YAML and CSV with line numbers ------------------------------------------------------------
 def _yaml(body: str, line: int) -> Any:
-    try:
-        return yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        # the context mark is where the broken construct starts (an unclosed bracket)
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        where = line + 1 + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise OutlineError(f"invalid YAML: {problem}", where) from None
+    return safe_yaml.load(body, first_line=line + 1)
 
 
 def _looks_like_yaml(body: str) -> bool:
@@ -314,7 +315,7 @@ def _tree(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
 
 
 def _split_line(raw: str) -> list[str]:
-    return [part.strip() for part in re.split(r"\s*[|｜]\s*", raw.strip())]
+    return [part.strip() for part in re.split(r"[|｜]", raw.strip())]
 
 
 def _timeline(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
@@ -337,7 +338,7 @@ def _timeline(options: dict[str, str], body: str, line: int) -> tuple[str, dict]
 
 
 def _process(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
-    if _looks_like_yaml(body) and re.search(r"^\s*-\s*title\s*:", body, re.M):
+    if _looks_like_yaml(body) and re.search(r"^[ \t]*-[ \t]*title[ \t]*:", body, re.M):
         data = _yaml(body, line)
         return "process", {"steps": data if isinstance(data, list) else []}
     steps = []
@@ -357,7 +358,7 @@ def _process(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
 
 
 def _kpi(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
-    if _looks_like_yaml(body) and re.search(r"^\s*-\s*value\s*:", body, re.M):
+    if _looks_like_yaml(body) and re.search(r"^[ \t]*-[ \t]*value[ \t]*:", body, re.M):
         data = _yaml(body, line)
         return "kpi", {"metrics": data if isinstance(data, list) else []}
     metrics = []

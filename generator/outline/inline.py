@@ -8,7 +8,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..fonts import is_east_asian
 
-_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+MAX_ATTRIBUTES_CHARS = 500
 _ATTR_PAIR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
 
@@ -74,14 +74,16 @@ def only_strong(node: SyntaxTreeNode) -> bool:
 
 def split_attributes(text: str) -> tuple[str, list[str], dict[str, str]]:
     """'Title {.agenda #id tracker="X"}' -> ('Title', ['agenda'], {'tracker': 'X', 'id': 'id'})."""
-    match = _ATTRS.search(text)
-    if not match:
+    stripped = text.rstrip()
+    start = stripped.rfind("{")
+    body = stripped[start + 1:-1]
+    if (not stripped.endswith("}") or start < 0 or "}" in body
+            or len(body) > MAX_ATTRIBUTES_CHARS):  # a regex here was quadratic on long titles
         return text, [], {}
-    body = match.group(1)
     classes = re.findall(r"(?:^|\s)\.([\w-]+)", body)
     pairs = {m.group(1): next(g for g in m.groups()[1:] if g is not None)
              for m in _ATTR_PAIR.finditer(body)}
     ident = re.search(r"(?:^|\s)#([\w-]+)", body)
     if ident:
         pairs.setdefault("id", ident.group(1))
-    return text[: match.start()].rstrip(), classes, pairs
+    return text[:start].rstrip(), classes, pairs

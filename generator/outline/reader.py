@@ -15,15 +15,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import OutlineError, SpecError
-from ..spec import DeckSpec, load_spec
-from . import blocks
+from ..spec import MAX_SLIDES, DeckSpec, load_spec, no_local_pictures, picture_path_problem
+from . import blocks, parsing, safe_yaml
 from .inline import images, only_image, only_strong, plain, split_attributes
 
 _META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality"}
@@ -42,7 +42,7 @@ _SUMMARY_TITLES = ("executive summary", "summary", "エグゼクティブサマ�
                    "サマリー", "要旨", "要約")
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
                       {"action", "owner", "date"}, {"タスク", "担当", "期限"})
-_PARSER = (
+_PARSER = parsing.bounded(
     MarkdownIt("commonmark", {"html": False}).enable("table")
     .use(front_matter_plugin).use(container_plugin, "div", validate=lambda *args: True)
 )
@@ -59,29 +59,78 @@ class _Slide:
     attrs: dict[str, str] = field(default_factory=dict)
     nodes: list[SyntaxTreeNode] = field(default_factory=list)
     section: bool = False
+    picture_lines: list[int] = field(default_factory=list)  # pictures the slide shows
 
 
 def read_outline(text: str, *, base_dir: Path | None = None) -> DeckSpec:
     """Read a Markdown outline into a validated `DeckSpec`.
 
-    Raises `OutlineError`/`SpecError` whose message starts with the line, e.g.
-    "line 42 (slide 7, chart): chart.series[0] ...".
+    `base_dir` is the outline's folder (the command line): only then may the
+    outline embed a picture, from inside that folder.  Raises
+    `OutlineError`/`SpecError` whose message starts with the line, e.g.
+    "line 42 (slide 7, chart): chart.series[0] ...".  Any text is refused or read
+    in bounded time and memory, and no line is dropped without a word.
     """
+    parsing.check_source(text)
     if not text.strip():
         raise OutlineError("the outline is empty", 1)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # markdown-it's own line ends
     text, title_block = _pandoc_title_block(text)
-    tree = SyntaxTreeNode(_PARSER.parse(text))
+    tokens = parsing.parse(_PARSER, text)
+    _check_pictures(tokens, base_dir)
+    tree = SyntaxTreeNode(tokens)
     meta, nodes = _front_matter(tree.children)
     meta = {**title_block, **meta}
     slides = _split(nodes)
     if not slides:
         raise OutlineError("the outline has no slides: start each slide with a '#' heading", 1)
+    _check_slide_count(meta, slides)
     data = _deck(meta, slides)
+    _check_pictures_shown(tokens, slides)
     starts = _slide_lines(meta, slides)
     try:
-        return load_spec(data)
+        return load_spec(data, base_dir=base_dir)
     except SpecError as exc:
         raise _with_lines(exc, starts) from None
+
+
+def _check_slide_count(meta: dict, slides: list[_Slide]) -> None:
+    """Refuse too many slides before building any (10,000 headings took seconds)."""
+    room = MAX_SLIDES - (1 if meta.get("title") else 0)
+    if len(slides) > room:
+        raise OutlineError(_("the outline has %(count)s slides; a deck takes at most %(limit)s")
+                           % {"count": f"{len(slides):,}", "limit": MAX_SLIDES},
+                           slides[room].line)
+
+
+# -- pictures -------------------------------------------------------------------------------------
+def _picture_tokens(tokens):
+    """(line, src) of every picture in the outline."""
+    for token in tokens:
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image":
+                    yield token.map[0] + 1, str(child.attrs.get("src", ""))
+
+
+def _check_pictures(tokens, base_dir: Path | None) -> None:
+    """Refuse a remote picture always, and any picture without the outline's folder."""
+    for line, src in _picture_tokens(tokens):
+        problem = picture_path_problem(src)
+        if problem is None and base_dir is None:
+            problem = no_local_pictures()
+        if problem:
+            raise OutlineError(problem, line)
+
+
+def _check_pictures_shown(tokens, slides: list[_Slide]) -> None:
+    """A picture the reader would not show is refused, not dropped."""
+    shown = {line for slide in slides for line in slide.picture_lines}
+    for line, _src in _picture_tokens(tokens):
+        if line not in shown:
+            raise OutlineError(_("a picture is shown only on a line of its own, directly in a "
+                                 "slide (not in a list, a table, a heading, a column or a "
+                                 "sentence)"), line)
 
 
 # -- meta ------------------------------------------------------------------------------------------
@@ -102,12 +151,7 @@ def _front_matter(nodes: list[SyntaxTreeNode]) -> tuple[dict, list[SyntaxTreeNod
     if not nodes or nodes[0].type != "front_matter":
         return {}, nodes
     node = nodes[0]
-    try:
-        data = yaml.safe_load(node.content) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise OutlineError(f"invalid front matter YAML: {getattr(exc, 'problem', exc)}",
-                           2 + (mark.line if mark else 0)) from None
+    data = safe_yaml.load(node.content, first_line=2) or {}
     if not isinstance(data, dict):
         raise OutlineError("the front matter must be 'key: value' lines", 1)
     meta = {}
@@ -233,15 +277,20 @@ class _Body:
     image: dict | None = None
     callout: str = ""
     notes: list[str] = field(default_factory=list)
+    found: dict[str, int] = field(default_factory=dict)  # part -> its first line
 
     @classmethod
     def collect(cls, slide: _Slide) -> _Body:
         body = cls(slide=slide)
         if slide.attrs.get("tracker"):
             body.fields["tracker"] = slide.attrs["tracker"]
+            body._found("tracker", slide.line)
         for node in slide.nodes:
             body._take(node)
         return body
+
+    def _found(self, part: str, line: int) -> None:
+        self.found.setdefault(part, line)
 
     def _take(self, node: SyntaxTreeNode) -> None:
         line = node.map[0] + 1 if node.map else self.slide.line
@@ -250,18 +299,26 @@ class _Body:
             self._paragraph(node, line)
         elif kind in ("bullet_list", "ordered_list"):
             self.points.extend(_list_points(node))
+            self._found("points", line)
         elif kind == "table":
             self.tables.append((line, *_table(node)))
+            self._found("tables", line)
         elif kind == "fence":
             self._fence(node, line)
         elif kind == "code_block":
             self.points.extend(t for t in node.content.splitlines() if t.strip())
+            self._found("points", line)
         elif kind == "blockquote":
+            if self.quote is not None:
+                raise OutlineError(_("a slide takes one quote: start a new slide for this one"),
+                                   line)
             self.quote = _quote(node)
+            self._found("quote", line)
         elif kind == "container_div":
             self._div(node, line)
         elif kind == "heading":
             self.points.append(plain(node))
+            self._found("points", line)
 
     def _paragraph(self, node: SyntaxTreeNode, line: int) -> None:
         text = plain(node)
@@ -269,39 +326,56 @@ class _Body:
         for role, prefixes in _PREFIXES.items():
             for prefix in prefixes:
                 if lowered.startswith(prefix):
+                    if role in self.fields:
+                        raise OutlineError(_("this slide already has a '%(prefix)s' line: "
+                                             "write both on one line") % {"prefix": prefix},
+                                           line)
                     self.fields[role] = text[len(prefix):].strip()
+                    self._found(role, line)
                     return
         if only_image(node):
             src, alt = images(node)[0]
             if self.image is not None:
                 raise OutlineError("a slide takes one picture", line)
             self.image = {"path": src, "alt": alt}
+            self.slide.picture_lines.append(line)
+            self._found("image", line)
         elif only_strong(node) and not self.callout:
             self.callout = text
+            self._found("callout", line)
         elif text:
             self.paragraphs.append(text)
+            self._found("points", line)
 
     def _fence(self, node: SyntaxTreeNode, line: int) -> None:
         name, options = blocks.info_options(node.info or "", line)
         if name not in blocks.BLOCK_KINDS:
             self.points.extend(t for t in node.content.splitlines() if t.strip())
+            self._found("points", line)
             return
         if self.block is not None:
             raise OutlineError("one chart or diagram per slide: start a new slide for this "
                                f"```{name} block", line)
         kind, fields = blocks.parse(name, options, node.content, line)
         self.block = (kind, fields, line)
+        self._found("block", line)
 
     def _div(self, node: SyntaxTreeNode, line: int) -> None:
         name = (node.info or "").strip().strip("{}").strip().lstrip(".").split(" ")[0].lower()
         if name == "notes":
             self.notes.append(_div_text(node))
         elif name == "columns":
-            self.columns = [_column(child) for child in node.children
-                            if child.type == "container_div"]
+            if self.columns is not None:
+                raise OutlineError(_("a slide takes one ':::: columns' block"), line)
+            for child in node.children:
+                if child.type != "container_div":
+                    raise OutlineError(_("inside ':::: columns', write everything in its two "
+                                         "'::: column' blocks"), _line_of(child, line))
+            self.columns = [_column(child) for child in node.children]
             if len(self.columns) != 2:
                 raise OutlineError(f"a columns block takes exactly two '::: column' blocks, "
                                    f"not {len(self.columns)}", line)
+            self._found("columns", line)
         else:  # ::: incremental and other pandoc divs: their content counts as usual
             for child in node.children:
                 self._take(child)
@@ -315,6 +389,7 @@ class _Body:
             slide["subtitle"] = subtitle
         if self.slide.attrs.get("number"):
             slide["number"] = self.slide.attrs["number"]
+        self._refuse_unshown(kind, {"points"})
         return self._common(slide, content=False)
 
     def build(self, explicit: str | None) -> dict:
@@ -323,7 +398,36 @@ class _Body:
         if builder is None:
             raise OutlineError(f"'.{kind}' cannot be written this way; see the syntax guide",
                                self.slide.line)
-        return self._common(builder(), content=True)
+        slide = builder()
+        self._refuse_unshown(kind, self._shown(kind) | {"tracker", "source", "footnote"})
+        return self._common(slide, content=True)
+
+    def _shown(self, kind: str) -> set[str]:
+        """The parts of the Markdown a slide of `kind` shows."""
+        if kind == "message":
+            return {"points", "image", "callout"}
+        if kind in ("executive_summary", "agenda"):
+            return {"points"}
+        if kind == "two_column":
+            return {"columns"}
+        if kind == "table":
+            return {"tables"}
+        if kind == "next_steps":
+            return {"tables"} if self.tables else {"points"}
+        if kind == "quote":
+            return {"quote"} if self.quote is not None else {"points"}
+        if kind == "chart":
+            return {"block", "points"}
+        return {"block"}  # the diagrams (they refuse other points themselves)
+
+    def _refuse_unshown(self, kind: str, shown: set[str]) -> None:
+        """Content the slide would not show is refused with its line, never dropped."""
+        for part, line in sorted(self.found.items(), key=lambda item: item[1]):
+            if part not in shown:
+                raise OutlineError(
+                    _("a %(kind)s slide does not show %(part)s: move it to a slide of its own "
+                      "or into '::: notes'") % {"kind": kind.replace("_", " "),
+                                                 "part": _part_name(part)}, line)
 
     def _inferred_kind(self) -> str:
         if self.block is not None:
@@ -384,12 +488,15 @@ class _Body:
 
     def _as_table(self) -> dict:
         if len(self.tables) != 1:
-            raise OutlineError("a table slide takes exactly one table", self.slide.line)
+            raise OutlineError("a table slide takes exactly one table",
+                               self.tables[1][0] if self.tables else self.slide.line)
         _line, header, rows = self.tables[0]
         return {"kind": "table", "columns": header, "rows": [[_cell(c) for c in row]
                                                             for row in rows]}
 
     def _as_next_steps(self) -> dict:
+        if len(self.tables) > 1:
+            raise OutlineError(_("a next-steps slide takes one table"), self.tables[1][0])
         if self.tables:
             _line, header, rows = self.tables[0]
             return {"kind": "next_steps", "actions": [
@@ -398,7 +505,7 @@ class _Body:
         actions = []
         for point in self._all_points():
             text = point if isinstance(point, str) else point["text"]
-            parts = [p.strip() for p in re.split(r"\s*[|｜]\s*", text)]
+            parts = [p.strip() for p in re.split(r"[|｜]", text)]
             actions.append({"action": parts[0], "owner": parts[1] if len(parts) > 1 else "",
                             "due": parts[2] if len(parts) > 2 else ""})
         return {"kind": "next_steps", "actions": actions}
@@ -451,6 +558,25 @@ class _Body:
         return self._block_only("kpi")
 
 
+def _part_name(part: str) -> str:
+    return {
+        "points": _("its bullets and text"), "tables": _("its table"),
+        "block": _("its chart or diagram block"), "columns": _("its columns"),
+        "quote": _("its quote"), "image": _("its picture"), "callout": _("its bold callout"),
+        "source": _("its source line"), "footnote": _("its note line"),
+        "tracker": _("its tracker"),
+    }[part]
+
+
+def _line_of(node: SyntaxTreeNode, default: int) -> int:
+    return node.map[0] + 1 if node.map else default
+
+
+def _refuse_in(node: SyntaxTreeNode, where: str, default: int) -> None:
+    raise OutlineError(_("%(where)s holds only text and bullets: this block would not be "
+                         "shown") % {"where": where}, _line_of(node, default))
+
+
 # -- node helpers -----------------------------------------------------------------------------------------
 def _list_points(node: SyntaxTreeNode) -> list:
     """List items as points; a nested list gives sub-points (deeper levels fold into them)."""
@@ -464,6 +590,8 @@ def _list_points(node: SyntaxTreeNode) -> list:
                 subs.extend(_flatten(child))
             elif child.type == "paragraph":
                 subs.append(plain(child))
+            elif child.type != "hr":
+                _refuse_in(child, _("a bullet"), 1)
         if text or subs:
             points.append({"text": text or subs.pop(0), "sub": subs} if subs else text)
     return points
@@ -477,6 +605,8 @@ def _flatten(node: SyntaxTreeNode) -> list[str]:
                 texts.append(plain(child))
             elif child.type in ("bullet_list", "ordered_list"):
                 texts.extend(f"– {text}" for text in _flatten(child))
+            elif child.type != "hr":
+                _refuse_in(child, _("a bullet"), 1)
     return texts
 
 
@@ -512,14 +642,28 @@ def _cell(text: str):
 
 
 def _quote(node: SyntaxTreeNode) -> tuple[str, str]:
-    lines = []
-    for child in node.children:
-        lines.extend(plain(child).split("\n"))
-    text = " ".join(line.strip() for line in lines if line.strip())
-    match = re.search(r"\s*(?:—|―|--|– )\s*([^—―]+)$", text)
-    if match:
-        return text[: match.start()].strip().strip("「」\"“”"), match.group(1).strip()
+    """The quote and its attribution (after the first dash with no em dash after it)."""
+    text = " ".join(" ".join(plain(child) for child in node.children).split())
+    start = _attribution_start(text)
+    if start is not None:
+        dash, rest = start
+        return text[:dash].strip().strip("「」\"“”"), text[rest:].strip()
     return text.strip("「」\"“”"), ""
+
+
+def _attribution_start(text: str) -> tuple[int, int] | None:
+    """(where the dash starts, where the attribution starts), in linear time."""
+    last_bar = max(text.rfind("—"), text.rfind("―"))
+    candidates = [last_bar] if last_bar >= 0 else []
+    for marker in ("--", "– "):
+        found = text.find(marker, last_bar + 1)
+        if found >= 0:
+            candidates.append(found)
+    for dash in sorted(candidates):
+        rest = dash + (1 if text[dash] in "—―" else 2)
+        if text[rest:].strip():
+            return dash, rest
+    return None
 
 
 def _div_text(node: SyntaxTreeNode) -> str:
@@ -538,11 +682,15 @@ def _column(node: SyntaxTreeNode) -> dict:
     for child in node.children:
         if child.type == "heading" or (child.type == "paragraph" and only_strong(child)
                                        and not heading and not points):
+            if heading:
+                raise OutlineError(_("a column takes one heading"), _line_of(child, 1))
             heading = plain(child)
         elif child.type in ("bullet_list", "ordered_list"):
             points.extend(_list_points(child))
         elif child.type == "paragraph":
             points.append(plain(child))
+        elif child.type != "hr":
+            _refuse_in(child, _("a column"), 1)
     column = {"points": points}
     if heading:
         column["heading"] = heading

@@ -49,7 +49,7 @@ TEXT_DECK = {
 
 def render(tmp_path, data, name="deck.pptx", **kwargs):
     out = tmp_path / name
-    render_to_file(load_spec(data), out, **kwargs)
+    render_to_file(load_spec(data, base_dir=kwargs.get("base_dir")), out, **kwargs)
     return Presentation(str(out)), out
 
 
@@ -187,7 +187,7 @@ def test_pictures_are_confined_to_the_outline_folder(tmp_path):
     picture = {s.name: s for s in prs.slides[0].shapes}["Picture"]
     assert picture._element.nvPicPr.cNvPr.get("descr") == "A navy box"
     deck["slides"][0]["image"]["path"] = "../etc/passwd"
-    with pytest.raises(SpecError, match="outside the outline's folder"):
+    with pytest.raises(SpecError, match="cannot leave the outline's folder"):
         render(tmp_path, deck, name="x.pptx", base_dir=tmp_path)
     deck["slides"][0]["image"]["path"] = "missing.png"
     with pytest.raises(SpecError, match="does not exist"):
