@@ -20,7 +20,9 @@ FIXED_CREATED = datetime(2000, 1, 1, tzinfo=timezone.utc)
 class _FixedDate:
     @contextmanager
     def _open_worksheet(self, xlsx_file):
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        # labels are text, never formulas: a category like "=HYPERLINK(...)" from a client's
+        # CSV must not become a live formula in the chart's workbook
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
         workbook.set_properties({"created": FIXED_CREATED, "author": "bcgslides"})
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
