@@ -58,7 +58,7 @@ def current() -> dict:
     """The latest report, refreshed first when it is stale and no one else is at it;
     with `age_seconds`, how long ago its checks ran."""
     report = latest()
-    if report is not None and _age(report) <= max_age():
+    if report is not None and _fresh(report):
         return _aged(report)
     refreshed = _refresh_unless_busy()
     if refreshed is not None:
@@ -110,11 +110,16 @@ def _path() -> Path:
 
 
 def _age(report: dict) -> float:
-    return max(0.0, time.time() - report["checked_at"])
+    return time.time() - report["checked_at"]
+
+
+def _fresh(report: dict) -> bool:
+    # a report from the future (the clock was set back) is stale, not fresh for hours
+    return 0.0 <= _age(report) <= max_age()
 
 
 def _aged(report: dict) -> dict:
-    return {**report, "age_seconds": round(_age(report), 1)}
+    return {**report, "age_seconds": round(max(0.0, _age(report)), 1)}
 
 
 def _refresh_unless_busy() -> dict | None:
@@ -126,7 +131,7 @@ def _refresh_unless_busy() -> dict | None:
             if not mine:
                 return None
             report = latest()  # refreshed by another process since we looked?
-            if report is not None and _age(report) <= max_age():
+            if report is not None and _fresh(report):
                 return report
             return refresh()
     finally:

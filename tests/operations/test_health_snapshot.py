@@ -106,6 +106,13 @@ def test_a_stale_snapshot_is_refreshed_by_the_next_request(client, settings):
     assert response.json()["age_seconds"] < 1
 
 
+def test_a_snapshot_from_the_future_is_stale(client, settings):
+    """After the clock is set back, the report made before is not served for hours."""
+    first = client.get("/api/health").json()
+    _age_snapshot(settings, -3600)
+    assert client.get("/api/health").json()["timestamp"] != first["timestamp"]
+
+
 def test_while_another_process_refreshes_the_previous_report_is_served(client, settings,
                                                                        hold_lock):
     first = client.get("/api/health").json()
