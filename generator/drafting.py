@@ -19,7 +19,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import llm
+from .material import pack, prompts
 from .errors import DraftingError, SpecError
+from .material.cells import CellData
+from .material.pack import Material
 from .spec import SLIDE_KINDS, DeckSpec, json_schema, load_spec
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -35,6 +38,10 @@ class StorylineSlide(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     content: str = Field(default="", max_length=2000,
                          description="what the slide shows: the data, points or diagram")
+    sources: list[str] = Field(default_factory=list, max_length=12,
+                               description="ids of the passages and tables (P3, T1) it uses")
+    data: CellData | None = Field(default=None,
+                                  description="a chart or table built from spreadsheet cells")
 
 
 class Storyline(BaseModel):
@@ -155,26 +162,43 @@ def _language_name(code: str) -> str:
     return "Japanese" if code == "ja" else "English"
 
 
-def storyline_messages(brief: str) -> list[dict]:
+def storyline_messages(brief: str, material: Material | None = None) -> list[dict]:
     lang = brief_language(brief)
     system = _STORYLINE_SYSTEM.format(length=brief_length(brief), kinds=_KIND_GUIDE,
                                       language=_language_name(lang),
                                       title_chars=45 if lang == "ja" else 90)
-    return [{"role": "system", "content": system}, {"role": "user", "content": brief}]
-
-
-def fill_messages(storyline: Storyline, brief: str) -> list[dict]:
-    system = _FILL_SYSTEM.format(language=_language_name(storyline.language))
-    user = (f"Brief:\n{brief}\n\nStoryline:\n"
-            f"{json.dumps(storyline.model_dump(mode='json'), ensure_ascii=False, indent=1)}")
+    user = brief
+    if material:
+        system += "\n" + prompts.STORYLINE_RULES
+        user = f"{brief}\n\n{prompts.storyline_material(brief, material)}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
+def fill_messages(storyline: Storyline, brief: str,
+                  material: Material | None = None) -> list[dict]:
+    system = _FILL_SYSTEM.format(language=_language_name(storyline.language))
+    user = (f"Brief:\n{brief}\n\nStoryline:\n"
+            f"{json.dumps(storyline.model_dump(mode='json'), ensure_ascii=False, indent=1)}")
+    if material:
+        system += "\n" + prompts.FILL_RULES
+        user += "\n\n" + prompts.fill_material(brief, storyline, material)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _material_of(material: Material | None, presentation) -> Material:
+    """The material given, else the one stored with the row (empty when none)."""
+    if material is not None:
+        return material
+    return pack.load(presentation.pk if presentation is not None else None)
+
+
 # -- the calls -----------------------------------------------------------------------------------
-def draft_storyline(brief: str, *, presentation=None, user=None) -> Storyline:
-    """One call: the storyline for `brief` (in the brief's language)."""
+def draft_storyline(brief: str, *, presentation=None, user=None,
+                    material: Material | None = None) -> Storyline:
+    """One call: the storyline for `brief` (in the brief's language), from its material."""
     schema = strict_schema(Storyline.model_json_schema())
-    reply = llm.call_json(storyline_messages(brief), name="storyline", schema=schema,
+    material = _material_of(material, presentation)
+    reply = llm.call_json(storyline_messages(brief, material), name="storyline", schema=schema,
                           purpose="storyline", presentation=presentation, user=user,
                           max_tokens=4000)
     try:
@@ -184,9 +208,16 @@ def draft_storyline(brief: str, *, presentation=None, user=None) -> Storyline:
     return storyline
 
 
-def _check(data: dict, language: str) -> DeckSpec:
-    """Validate and test-fit a drafted deck (raises SpecError with places)."""
+def _check(data: dict, language: str, storyline: Storyline | None = None,
+           material: Material | None = None) -> DeckSpec:
+    """Validate and test-fit a drafted deck (raises SpecError with places).
+
+    With material, charts and tables tied to cells are rebuilt from them and
+    cited ids become file-and-page source lines first.
+    """
     data = strip_nulls(data)
+    if material and storyline is not None:
+        data = prompts.apply(data, storyline, material)
     data.setdefault("language", language)
     spec = load_spec(data)
     from .render import render
@@ -196,14 +227,15 @@ def _check(data: dict, language: str) -> DeckSpec:
 
 
 def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
-                   user=None) -> DeckSpec:
+                   user=None, material: Material | None = None) -> DeckSpec:
     """One call (plus at most one repair): the full DeckSpec for an agreed storyline."""
     schema = strict_schema(json_schema())
-    messages = fill_messages(storyline, brief)
+    material = _material_of(material, presentation)
+    messages = fill_messages(storyline, brief, material)
     reply = llm.call_json(messages, name="deck", schema=schema, purpose="fill",
                           presentation=presentation, user=user)
     try:
-        return _check(reply.data, storyline.language)
+        return _check(reply.data, storyline.language, storyline, material)
     except SpecError as exc:
         problems = "\n".join(f"- {place}: {message}" for place, message in exc.problems[:30])
     repair = messages + [{"role": "assistant", "content": reply.text},
@@ -211,7 +243,7 @@ def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
     fixed = llm.call_json(repair, name="deck", schema=schema, purpose="repair",
                           presentation=presentation, user=user, use_cache=False)
     try:
-        return _check(fixed.data, storyline.language)
+        return _check(fixed.data, storyline.language, storyline, material)
     except SpecError as exc:
         raise DraftingError(
             "the LLM's deck still does not validate after one repair:\n"
@@ -219,9 +251,41 @@ def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
         ) from None
 
 
-def draft_deck(*, brief: str, presentation=None, user=None) -> DeckSpec:
+def draft_deck(*, brief: str, presentation=None, user=None,
+               material: Material | None = None) -> DeckSpec:
     """Storyline then fill, without a review in between (the CLI and the API)."""
     if not brief or not brief.strip():
         raise DraftingError("the brief is empty")
-    storyline = draft_storyline(brief, presentation=presentation, user=user)
-    return fill_storyline(storyline, brief, presentation=presentation, user=user)
+    material = _material_of(material, presentation)
+    storyline = draft_storyline(brief, presentation=presentation, user=user, material=material)
+    return fill_storyline(storyline, brief, presentation=presentation, user=user,
+                          material=material)
+
+
+# -- the estimate shown before drafting ----------------------------------------------------------
+def estimate(brief: str, material: Material | None = None) -> dict:
+    """What drafting this brief will cost at most: three calls (storyline, fill, one repair).
+
+    The storyline prompt is the real one; the fill's is the brief, the material
+    budget and a storyline; every call is counted at its full output allowance,
+    so the real cost stays below `jpy_max`.
+    """
+    from django.conf import settings
+
+    from . import costs
+
+    model = settings.OPENAI_MODEL
+    material = material or Material()
+    story_prompt = sum(costs.estimate_tokens(m["content"]) for m in storyline_messages(
+        brief, material)) + costs.estimate_tokens(json.dumps(Storyline.model_json_schema()))
+    fill_material = (min(prompts.budget("MATERIAL_FILL_TOKENS", 8000),
+                         costs.estimate_tokens(material.total_text())) if material else 0)
+    fill_prompt = (costs.estimate_tokens(_FILL_SYSTEM + brief) + fill_material + 4000
+                   + costs.estimate_tokens(json.dumps(json_schema())))
+    output = settings.OPENAI_MAX_OUTPUT_TOKENS
+    calls = [(story_prompt, 4000), (fill_prompt, output), (fill_prompt + output, output)]
+    jpy = sum(costs.cost_jpy(model, prompt=p, completion=c) for p, c in calls)
+    typical = sum(costs.cost_jpy(model, prompt=p, completion=c // 3) for p, c in calls[:2])
+    return {"model": model, "calls": len(calls),
+            "prompt_tokens": sum(p for p, _ in calls), "output_tokens_max": sum(c for _, c in calls),
+            "jpy_max": float(jpy), "jpy_typical": float(typical)}

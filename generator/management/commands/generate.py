@@ -1,4 +1,5 @@
-"""manage.py generate SRC [-o OUT.pptx] [--asset ID] [--brief TEXT | --brief-file F]"""
+"""manage.py generate SRC [-o OUT.pptx] [--asset ID] [--brief TEXT | --brief-file F]
+[--source FILE ...] [--estimate]"""
 
 from __future__ import annotations
 
@@ -24,17 +25,28 @@ class Command(BaseCommand):
         parser.add_argument("--asset", type=int, help=_("design asset id (default: built-in)"))
         parser.add_argument("--brief", help=_("a brief to draft the deck from (needs OpenAI)"))
         parser.add_argument("--brief-file", help=_("a file holding the brief"))
+        parser.add_argument("--source", action="append", default=[], metavar="FILE",
+                            help=_("source material for a brief (PDF, DOCX, PPTX, XLSX, CSV, "
+                                   "Markdown, text); repeat for several files"))
+        parser.add_argument("--estimate", action="store_true",
+                            help=_("print the brief's cost estimate and stop (no model call)"))
 
     def handle(self, *args, source=None, output=None, asset=None, brief=None, brief_file=None,
                **options):
         given = [x for x in (source, brief, brief_file) if x]
         if len(given) != 1:
             raise CommandError(_("give exactly one of SRC, --brief or --brief-file"))
+        if (options.get("source") or options.get("estimate")) and source:
+            raise CommandError(_("--source and --estimate go with --brief or --brief-file"))
+        self._sources = options.get("source") or []
+        self._estimate_only = bool(options.get("estimate"))
         out = Path(output).expanduser().resolve() if output else None
         if out is not None and out.suffix.lower() != ".pptx":
             raise CommandError(_("the output file must end in .pptx: %(path)s") % {"path": out})
         try:
             row = self._generate(source, brief, brief_file, out, asset)
+            if row is None:
+                return
             # the deck is recorded in the shared files; print a local path to open it by
             printed = out if out is not None else files.local_path(row.file)
         except GeneratorError as exc:
@@ -54,21 +66,46 @@ class Command(BaseCommand):
         text = brief or _read_brief(brief_file)
         return self._from_brief(text, out, asset)
 
-    def _from_brief(self, text: str, out, asset) -> GeneratedPresentation:
-        from generator.drafting import draft_deck
+    def _from_brief(self, text: str, out, asset) -> GeneratedPresentation | None:
+        from generator.drafting import draft_deck, estimate
+        from generator.material import intake, pack
 
+        material = pack.build([intake.from_path(Path(f)) for f in self._sources])
+        self._print_estimate(estimate(text, material), material)
+        if self._estimate_only:
+            return None
         generate.design_for(asset)  # an unknown asset fails before any paid call
         row = GeneratedPresentation.objects.create(
             source_kind=GeneratedPresentation.SourceKind.BRIEF, source_text=text,
             status=GeneratedPresentation.Status.RUNNING, stage="draft", asset_id=asset,
         )
         try:
-            spec = draft_deck(brief=text, presentation=row)
+            if material:
+                pack.store(row.pk, material)
+            spec = draft_deck(brief=text, presentation=row, material=material)
+            self._print_flags(spec, material, text)
             return generate.generate_now(spec=spec, source_kind="brief", source_text=text,
                                          out=out, asset_id=asset, presentation=row)
         except Exception as exc:
             generate.record_failure(row.pk, exc)
             raise
+
+    def _print_estimate(self, figures: dict, material) -> None:
+        pages = sum(d["pages"] for d in material.documents)
+        self.stderr.write(
+            _("estimate: at most %(calls)d model calls, ¥%(max).2f at most (about ¥%(typical).2f)"
+              "; %(docs)d source files, %(pages)d pages or sheets")
+            % {"calls": figures["calls"], "max": figures["jpy_max"],
+               "typical": figures["jpy_typical"], "docs": len(material.documents),
+               "pages": pages})
+
+    def _print_flags(self, spec, material, brief: str) -> None:
+        from generator.material import review
+
+        for number, found in review.deck_flags(spec.model_dump(mode="json"), material,
+                                               brief).items():
+            self.stderr.write(_("slide %(number)d: numbers found in no source: %(numbers)s")
+                              % {"number": number, "numbers": ", ".join(found)})
 
     def _summary(self, row: GeneratedPresentation) -> None:
         summary = (row.lint_report or {}).get("summary", {})
