@@ -7,6 +7,8 @@ edited by the user, then filled and rendered like any other deck.
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from .errors import GeneratorError
 from .models import GeneratedPresentation
 
@@ -52,3 +54,36 @@ def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> Generate
     row.status, row.stage, row.progress, row.error = Status.QUEUED, "queued", 30, ""
     row.save(update_fields=["storyline", "status", "stage", "progress", "error", "updated_at"])
     return row
+
+
+def queue(*, owner, brief: str, asset=None, material=None) -> GeneratedPresentation:
+    """Record a brief (with its material, read already) and enqueue its storyline draft."""
+    from . import decks
+    from .material import pack
+
+    with transaction.atomic():  # the storyline task is enqueued on commit: material first
+        row = decks.queue_brief(owner=owner, brief=brief, asset=asset)
+        if material:
+            pack.store(row.pk, material)
+    return row
+
+
+def review_context(row: GeneratedPresentation) -> dict | None:
+    """What the storyline review page shows about the material: the files, the numbers found
+    in no source (per slide), and the estimate of the fill; None without material."""
+    from .drafting import Storyline, estimate
+    from .material import pack, review
+
+    material = pack.load(row.pk)
+    if not material:
+        return None
+    context = {"documents": material.documents, "flags": [], "estimate": None}
+    if row.storyline:
+        flags = review.storyline_flags(row.storyline, material, row.source_text)
+        titles = [s.get("title", "") for s in row.storyline.get("slides", [])]
+        context["flags"] = [{"slide": n, "title": titles[n - 1] if n else "", "numbers": found}
+                            for n, found in sorted(flags.items())]
+        storyline = Storyline.model_validate(row.storyline)
+        context["estimate"] = estimate(row.source_text, material)
+        context["cited"] = sorted({i for s in storyline.slides for i in s.sources})
+    return context

@@ -286,6 +286,21 @@ def estimate(brief: str, material: Material | None = None) -> dict:
     calls = [(story_prompt, 4000), (fill_prompt, output), (fill_prompt + output, output)]
     jpy = sum(costs.cost_jpy(model, prompt=p, completion=c) for p, c in calls)
     typical = sum(costs.cost_jpy(model, prompt=p, completion=c // 3) for p, c in calls[:2])
-    return {"model": model, "calls": len(calls),
+    fill = sum(costs.cost_jpy(model, prompt=p, completion=c) for p, c in calls[1:])
+    return {"model": model, "calls": len(calls), "fill_jpy_max": float(fill),
             "prompt_tokens": sum(p for p, _ in calls), "output_tokens_max": sum(c for _, c in calls),
             "jpy_max": float(jpy), "jpy_typical": float(typical)}
+
+
+def ceiling() -> float:
+    """The most any brief deck can cost at the current model: the longest brief the form
+    takes, every material budget full, every call at its full output allowance."""
+    from django.conf import settings
+
+    from . import costs
+
+    base = estimate("x" * 60000)  # 20,000 characters of Japanese facts, as bytes
+    material = (prompts.budget("MATERIAL_STORYLINE_TOKENS", 6000)
+                + 2 * prompts.budget("MATERIAL_FILL_TOKENS", 8000))
+    extra = costs.cost_jpy(settings.OPENAI_MODEL, prompt=material, completion=0)
+    return round(base["jpy_max"] + float(extra), 2)

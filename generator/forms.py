@@ -58,8 +58,25 @@ def parse_source(source_format: str, text: str) -> DeckSpec:
     return read_outline(text)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
 class BriefForm(forms.Form):
-    """A brief for the LLM: the topic plus what a consultant would tell a team."""
+    """A brief for the LLM: the topic plus what a consultant would tell a team, and the
+    client's own material (read here, so a refused file is named on the form at once)."""
 
     topic = forms.CharField(label=_("Topic"), max_length=500)
     audience = forms.CharField(label=_("Audience"), max_length=200, required=False)
@@ -69,7 +86,24 @@ class BriefForm(forms.Form):
     length = forms.IntegerField(label=_("Slides"), min_value=3, max_value=40, initial=12)
     language = forms.ChoiceField(label=_("Language"), choices=[("ja", "日本語"),
                                                                ("en", "English")])
+    sources = MultipleFileField(
+        label=_("Source material"), required=False,
+        help_text=_("PDF, Word, PowerPoint, Excel, CSV, Markdown or text files: the deck is "
+                    "drafted from them and every number is checked against them."))
     asset = _asset_field()
+
+    def clean_sources(self) -> list:
+        from .material import intake, pack
+
+        uploads = self.cleaned_data.get("sources") or []
+        for upload in uploads:
+            if upload.size > intake.max_file_bytes():
+                raise forms.ValidationError(str(intake.refuse(upload.name, intake.too_big())))
+        try:
+            self.material = pack.build([intake.SourceFile(u.name, u.read()) for u in uploads])
+        except intake.SourceRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return uploads
 
     def brief_text(self) -> str:
         """The brief as one text (what drafting reads and what the row stores)."""

@@ -21,6 +21,7 @@ urlpatterns = [
     path("decks/<int:pk>/", views.deck_detail, name="generator-deck"),
     path("decks/<int:pk>/storyline/", views.deck_storyline, name="generator-storyline"),
     path("decks/<int:pk>/edit/", views.deck_edit, name="generator-edit"),
+    path("decks/<int:pk>/revise/", views.deck_revise, name="generator-revise"),
     path("decks/<int:pk>/download/", views.deck_download, name="generator-download"),
     path("decks/<int:pk>/pdf/", views.deck_pdf, name="generator-pdf"),
     path("decks/<int:pk>/slides/<int:number>.png", views.deck_thumbnail,

@@ -91,9 +91,16 @@ def _new_page(request, outline_form, brief_form, parent=None, status=200):
         "form": outline_form, "brief_form": brief_form, "parent": parent,
         "guide": _syntax_guide(request), "assets": DesignAsset.objects.all(),
         "llm_enabled": bool(settings.OPENAI_API_KEY),
+        "brief_ceiling_jpy": _brief_ceiling() if settings.OPENAI_API_KEY else None,
         "problems": getattr(outline_form, "problems", []),
     }
     return render(request, "generator/new.html", context, status=status)
+
+
+def _brief_ceiling() -> float:
+    from .drafting import ceiling
+
+    return ceiling()
 
 
 @login_required
@@ -114,15 +121,17 @@ def deck_new(request):
 @login_required
 @require_POST
 def deck_brief(request):
-    form = BriefForm(request.POST)
+    from . import briefs
+
+    form = BriefForm(request.POST, request.FILES)
     if not settings.OPENAI_API_KEY:
         messages.error(request, _("No LLM is configured (OPENAI_API_KEY is not set). "
                                   "Write an outline instead: it needs no API key."))
         return _new_page(request, OutlineForm(), form, status=400)
     if not form.is_valid():
         return _new_page(request, OutlineForm(), form, status=400)
-    row = decks.queue_brief(owner=request.user, brief=form.brief_text(),
-                            asset=form.cleaned_data["asset"])
+    row = briefs.queue(owner=request.user, brief=form.brief_text(),
+                       asset=form.cleaned_data["asset"], material=getattr(form, "material", None))
     return redirect("generator-deck", pk=row.pk)
 
 
@@ -140,8 +149,42 @@ def deck_detail(request, pk: int):
         "has_pdf": bool(pictures),
         "storyline_json": json.dumps(row.storyline, ensure_ascii=False) if row.storyline else "",
         "lint": row.lint_report or {},
+        "material": _material_review(row),
     }
     return render(request, "generator/detail.html", context)
+
+
+def _material_review(row: GeneratedPresentation) -> dict | None:
+    """The source files and numbers found in no source, for a brief deck under review."""
+    from . import briefs
+
+    if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
+        return None
+    try:
+        return briefs.review_context(row)
+    except SharedFilesError as exc:
+        logger.error("the material of deck %s could not be read: %s", row.pk, exc)
+        return None
+
+
+@login_required
+@require_POST
+def deck_revise(request, pk: int):
+    """Revise one slide by instruction: one model call, then a new version is rendered."""
+    from .revision import revise_presentation
+
+    row = _deck_or_404(request, pk)
+    try:
+        number = int(request.POST.get("slide", ""))
+    except ValueError:
+        number = 0
+    try:
+        new = revise_presentation(row, number=number, instruction=request.POST.get(
+            "instruction", ""), user=request.user)
+    except GeneratorError as exc:
+        messages.error(request, str(exc))
+        return redirect("generator-deck", pk=pk)
+    return redirect("generator-deck", pk=new.pk)
 
 
 @login_required

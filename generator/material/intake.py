@@ -85,7 +85,7 @@ def from_path(path: Path) -> SourceFile:
     if not path.is_file():
         raise refuse(path.name, _("no such file"))
     if path.stat().st_size > max_file_bytes():
-        raise refuse(path.name, _too_big())
+        raise refuse(path.name, too_big())
     return SourceFile(name=path.name, data=path.read_bytes())
 
 
@@ -116,7 +116,7 @@ def check(source: SourceFile) -> str:
         raise refuse(source.name, _("not a supported source (PDF, Word, PowerPoint, Excel, CSV, "
                                     "Markdown or plain text)"))
     if len(source.data) > max_file_bytes():
-        raise refuse(source.name, _too_big())
+        raise refuse(source.name, too_big())
     if not source.data.strip():
         raise refuse(source.name, _("the file is empty"))
     if kind in OOXML_MAIN:
@@ -126,7 +126,7 @@ def check(source: SourceFile) -> str:
     return kind
 
 
-def _too_big() -> str:
+def too_big() -> str:
     return _("the file is larger than %(limit)d MB") % {"limit": max_file_bytes() // (1024 * 1024)}
 
 
