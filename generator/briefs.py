@@ -87,3 +87,28 @@ def review_context(row: GeneratedPresentation) -> dict | None:
         context["estimate"] = estimate(row.source_text, material)
         context["cited"] = sorted({i for s in storyline.slides for i in s.sources})
     return context
+
+
+def queue_from_api(*, owner, brief: str, asset, files: list[tuple[str, str]]
+                   ) -> GeneratedPresentation:
+    """A brief with base64-encoded source files (the JSON API): refused whole, naming the
+    file, when one cannot be decoded or read; nothing is queued then."""
+    import base64
+    import binascii
+
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from .material import intake, pack
+
+    if not settings.OPENAI_API_KEY:
+        raise GeneratorError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "
+                               "outline or a spec instead."))
+    sources = []
+    for name, encoded in files:
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise intake.refuse(name, _("'content_base64' is not valid base64")) from None
+        sources.append(intake.SourceFile(intake.display_name(name), data))
+    return queue(owner=owner, brief=brief, asset=asset, material=pack.build(sources))

@@ -256,6 +256,19 @@ def create_presentation(
     return Status(202, first_api.presentation_json(request, row))
 
 
+def _queue_with_material(request, payload: schemas.CreateDeck, asset) -> GeneratedPresentation:
+    """A brief with its source files: each is read and checked before anything is queued."""
+    from .. import briefs
+    from ..errors import GeneratorError
+
+    try:
+        return briefs.queue_from_api(owner=request.user, brief=payload.brief, asset=asset,
+                                     files=[(f.name, f.content_base64)
+                                            for f in payload.source_files])
+    except GeneratorError as exc:
+        raise ApiProblem(400, str(exc), kind="invalid-source") from None
+
+
 def _replay(request, claim: idempotency.Claim):
     if claim.conflict == "other-body":
         raise ApiProblem(422, _("This Idempotency-Key was used with another request body."),
@@ -281,6 +294,8 @@ def _queue(request, payload: schemas.CreateDeck, data: dict) -> GeneratedPresent
     except LookupError as exc:
         raise ApiProblem(404, str(exc), kind="no-such-design") from None
     kind = payload.sources()[0]
+    if payload.source_files:
+        return _queue_with_material(request, payload, asset)
     try:
         return first_api._queue(request.user, kind, data[kind], asset)
     except SpecError as exc:

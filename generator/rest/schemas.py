@@ -32,6 +32,17 @@ def _validated_spec(value: Any) -> DeckSpec:
 SpecInput = Annotated[DeckSpec, PlainValidator(_validated_spec, json_schema_input_type=DeckSpec)]
 
 
+class SourceIn(BaseModel):
+    """A source file for a brief, sent inside the JSON body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr = Field(min_length=1, max_length=255,
+                            description="the file's name; its ending says its kind "
+                                        "(.pdf .docx .pptx .xlsx .csv .md .txt)")
+    content_base64: StrictStr = Field(description="the file's bytes, base64-encoded")
+
+
 class CreateDeck(BaseModel):
     """Exactly one source: a Markdown outline, a DeckSpec, or a brief for the LLM."""
 
@@ -46,11 +57,17 @@ class CreateDeck(BaseModel):
     asset: StrictInt | None = Field(
         default=None, ge=1, description="design asset id (GET /api/designs); omit for the "
                                          "built-in design")
+    source_files: list[SourceIn] | None = Field(
+        default=None, max_length=20,
+        description="material for a brief: the deck is drafted from it and every number "
+                    "checked against it (within the request body limit)")
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> CreateDeck:
         if len(self.sources()) != 1:
             raise ValueError(_("Give exactly one of 'outline', 'spec' or 'brief'."))
+        if self.source_files and not self.brief:
+            raise ValueError(_("'source_files' go with a 'brief'."))
         return self
 
     def sources(self) -> list[str]:
