@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--asset", type=int, help=_("design asset id (default: built-in)"))
         parser.add_argument("--brief", help=_("a brief to draft the deck from (needs OpenAI)"))
         parser.add_argument("--brief-file", help=_("a file holding the brief"))
-        parser.add_argument("--source", action="append", default=[], metavar="FILE",
+        parser.add_argument("--source", action="append", default=[], metavar="FILE", dest="sources",
                             help=_("source material for a brief (PDF, DOCX, PPTX, XLSX, CSV, "
                                    "Markdown, text); repeat for several files"))
         parser.add_argument("--estimate", action="store_true",
@@ -36,9 +36,9 @@ class Command(BaseCommand):
         given = [x for x in (source, brief, brief_file) if x]
         if len(given) != 1:
             raise CommandError(_("give exactly one of SRC, --brief or --brief-file"))
-        if (options.get("source") or options.get("estimate")) and source:
+        if (options.get("sources") or options.get("estimate")) and source:
             raise CommandError(_("--source and --estimate go with --brief or --brief-file"))
-        self._sources = options.get("source") or []
+        self._sources = options.get("sources") or []
         self._estimate_only = bool(options.get("estimate"))
         out = Path(output).expanduser().resolve() if output else None
         if out is not None and out.suffix.lower() != ".pptx":
