@@ -24,7 +24,9 @@ import os
 import posixpath
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -189,6 +191,7 @@ def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     if len(infos) > MAX_MEMBERS:
         raise InvalidDeckFile(_("The archive holds %(count)d parts (at most %(limit)d).")
                               % {"count": len(infos), "limit": MAX_MEMBERS})
+    safezip.check_layout(infos)
     members: dict[str, zipfile.ZipInfo] = {}
     folded: set[str] = set()
     declared = 0
@@ -236,7 +239,7 @@ def _is_xml(name: str, types: ContentTypes) -> bool:
     return name.lower().endswith((".xml", ".rels")) or kind.endswith("xml")
 
 
-def _limit(name: str, types: ContentTypes, left: int) -> tuple[int, str]:
+def _limit(name: str, types: ContentTypes, left: int) -> tuple[int, Callable[[], str]]:
     """The most real bytes `name` may inflate to, and the message past it."""
     if name.endswith(".rels"):
         own = MAX_PACKAGE_XML_BYTES
@@ -245,14 +248,17 @@ def _limit(name: str, types: ContentTypes, left: int) -> tuple[int, str]:
     elif _is_media(name):
         own = MAX_PICTURE_BYTES
     else:
-        return left, _too_big_total()
+        return left, _too_big_total
     if left < own:
-        return left, _too_big_total()
+        return left, _too_big_total
     if _is_media(name) and not _is_xml(name, types):
-        return own, _picture_too_big(name)
-    return own, _("The part %(name)s holds more than %(limit)d MB of XML: too large to learn "
-                  "from.") % {
-        "name": display_name(name), "limit": own // (1024 * 1024)}
+        return own, partial(_picture_too_big, name)
+    return own, partial(_xml_too_big, name, own)
+
+
+def _xml_too_big(name: str, limit: int) -> str:
+    return _("The part %(name)s holds more than %(limit)d MB of XML: too large to learn "
+             "from.") % {"name": display_name(name), "limit": limit // (1024 * 1024)}
 
 
 def _checker(name: str, types: ContentTypes,
@@ -266,16 +272,13 @@ def _checker(name: str, types: ContentTypes,
 
 
 def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    return safezip.read(archive, info, limit=MAX_PACKAGE_XML_BYTES, too_big=_(
-        "The part %(name)s is larger than %(limit)d MB: too large to learn from.") % {
-        "name": display_name(info.filename), "limit": MAX_PACKAGE_XML_BYTES // (1024 * 1024)})
+    return safezip.read(archive, info, limit=MAX_PACKAGE_XML_BYTES,
+                        too_big=partial(_xml_too_big, info.filename, MAX_PACKAGE_XML_BYTES))
 
 
 def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    return safezip.read(archive, info, limit=MAX_XML_PART_BYTES, too_big=_(
-        "The part %(name)s holds more than %(limit)d MB of XML: too large to learn "
-        "from.") % {
-        "name": display_name(info.filename), "limit": MAX_XML_PART_BYTES // (1024 * 1024)})
+    return safezip.read(archive, info, limit=MAX_XML_PART_BYTES,
+                        too_big=partial(_xml_too_big, info.filename, MAX_XML_PART_BYTES))
 
 
 # -- what a design needs --------------------------------------------------------------------------
@@ -346,7 +349,7 @@ def _write_clean_copy(archive: zipfile.ZipFile, package: _Package, plan: package
             info = package.members[name]
             with out.open(entry, "w") as sink:
                 for chunk in safezip.stream(archive, info, limit=info.file_size + 1,
-                                            too_big=_too_big_total()):
+                                            too_big=_too_big_total):
                     sink.write(chunk)
 
 

@@ -20,6 +20,7 @@ PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": Tr
                   "huge_tree": False, "dtd_validation": False}
 SAFE_PARSER = etree.XMLParser(**PARSER_OPTIONS)
 _MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+WHOLE_PART_BYTES = 1024 * 1024
 _OVERLAP = max(len(m) for m in _MARKERS) - 1
 
 
@@ -45,18 +46,29 @@ class ElementBudget:
 class PartChecker:
     """Fed a part's bytes chunk by chunk; `close()` raises `XmlRefused` or returns.
 
-    With `parse=False` only the DTD scan runs (VML drawings, which Office does
-    not always write as well-formed XML).
+    A part up to `WHOLE_PART_BYTES` is parsed in one call (fast, and its tree
+    is small); a larger one streams through a pull parser that clears each
+    element as it closes.  With `parse=False` only the DTD scan runs (VML
+    drawings, which Office does not always write as well-formed XML).
     """
 
     def __init__(self, shown_name: str, budget: ElementBudget, *, parse: bool = True):
         self.shown = shown_name
         self.budget = budget
         self._tail = b""
-        self._parser = etree.XMLPullParser(events=("end",), **PARSER_OPTIONS) if parse else None
+        self._buffer: list[bytes] | None = [] if parse else None
+        self._buffered = 0
+        self._parser = None
 
     def feed(self, chunk: bytes) -> None:
         self._scan(chunk)
+        if self._buffer is not None:
+            self._buffer.append(chunk)
+            self._buffered += len(chunk)
+            if self._buffered <= WHOLE_PART_BYTES:
+                return
+            chunk, self._buffer = b"".join(self._buffer), None
+            self._parser = etree.XMLPullParser(events=("end",), **PARSER_OPTIONS)
         if self._parser is None:
             return
         try:
@@ -67,17 +79,28 @@ class PartChecker:
 
     def close(self) -> str | None:
         """Finish the checks; returns the root element's tag ('{namespace}name')."""
-        if self._parser is None:
+        if self._buffer is not None:
+            root = self._parse_whole(b"".join(self._buffer))
+        elif self._parser is not None:
+            try:
+                root = self._parser.close()
+            except etree.XMLSyntaxError:
+                raise self._malformed() from None
+            self._drain()
+        else:
             return None
-        try:
-            root = self._parser.close()
-        except etree.XMLSyntaxError:
-            raise self._malformed() from None
-        self._drain()
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
             raise self._dtd()
         return root.tag if isinstance(root.tag, str) else None
+
+    def _parse_whole(self, data: bytes) -> etree._Element:
+        try:
+            root = etree.fromstring(data, SAFE_PARSER)
+        except (etree.XMLSyntaxError, ValueError):
+            raise self._malformed() from None
+        self.budget.spend(int(root.xpath("count(//*)")))
+        return root
 
     def _scan(self, chunk: bytes) -> None:
         text = self._tail + chunk.replace(b"\0", b"").upper()

@@ -15,7 +15,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -65,6 +65,22 @@ def _check_end_record(path: Path) -> None:
         raise ZipRefused(_("The archive's table of contents is too large for a presentation."))
 
 
+def check_layout(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse members whose data overlap (one member's bytes read again as another's: the
+    overlapping zip bomb, which multiplies what a small file inflates to)."""
+    end = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset < end:
+            raise ZipRefused(_("Parts of the archive overlap one another: refused as a zip "
+                               "bomb."))
+        try:
+            name_length = len(info.orig_filename.encode("utf-8" if info.flag_bits & 0x800
+                                                        else "cp437"))
+        except UnicodeEncodeError:
+            name_length = len(info.orig_filename.encode("utf-8"))
+        end = info.header_offset + 30 + name_length + info.compress_size
+
+
 def check_entry(info: zipfile.ZipInfo) -> None:
     """Refuse a member by its central-directory entry: name, link, encryption, method."""
     name = info.filename
@@ -89,10 +105,10 @@ def check_entry(info: zipfile.ZipInfo) -> None:
 
 
 def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int,
-           too_big: str) -> Iterator[bytes]:
+           too_big: Callable[[], str]) -> Iterator[bytes]:
     """The inflated bytes of a member in chunks, cut off past `limit` real bytes.
 
-    `too_big` is the message when the member passes `limit`.  A member that
+    `too_big()` is the message when the member passes `limit`.  A member that
     inflates more than `MAX_RATIO` times its compressed size past 1 MB is a
     bomb.  Damage (a corrupt deflate stream, a bad CRC) is a `ZipRefused`.
     """
@@ -103,7 +119,7 @@ def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int,
             while chunk := member.read(CHUNK):
                 count += len(chunk)
                 if count > limit:
-                    raise ZipRefused(too_big)
+                    raise ZipRefused(too_big())
                 if count > RATIO_FLOOR and count > ceiling:
                     raise ZipRefused(bomb_message(info.filename))
                 yield chunk
@@ -113,7 +129,8 @@ def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int,
                          % {"name": display_name(info.filename)}) from None
 
 
-def read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int, too_big: str) -> bytes:
+def read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int,
+         too_big: Callable[[], str]) -> bytes:
     """A member's bytes, whole (for small parts), within `limit`."""
     return b"".join(stream(archive, info, limit=limit, too_big=too_big))
 
@@ -125,5 +142,7 @@ def bomb_message(name: str) -> str:
 
 def display_name(name: str) -> str:
     """A member name safe to show: printable, at most 80 characters, quoted."""
+    if len(name) <= 80 and name.isprintable():
+        return f"'{name}'"
     clean = "".join(c if c.isprintable() else "?" for c in name)
     return f"'{clean[:77]}...'" if len(clean) > 80 else f"'{clean}'"

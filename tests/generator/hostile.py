@@ -16,7 +16,10 @@ from tests.conftest import CORPUS
 BASE = CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx"
 NOTES = CORPUS / "pptx" / "scanny__python-pptx__prs-notes.pptx"
 CHARTS = CORPUS / "pptx" / "scanny__python-pptx__cht-charts.pptx"
-TEMPLATES = sorted((CORPUS / "templates").glob("*.pptx"))
+TEMPLATES = [CORPUS / "templates" / name for name in (
+    "MartinPacker__md2pptx__Martin_Template.pptx",
+    "barun-saha__slide-deck-ai__Urban_monochrome.pptx",
+    "barun-saha__slide-deck-ai__Ion_Boardroom.pptx")]
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -73,7 +76,8 @@ def raw_member(name: str, compressed: bytes, size: int, method: int, crc: int = 
 
 
 def zip_with_raw(target: Path, parts: dict[str, bytes], raw: dict[str, tuple]) -> Path:
-    """`parts` deflated as usual plus members given raw (name -> (compressed, size, method))."""
+    """`parts` deflated as usual plus members given raw
+    (name -> (compressed, size, method[, crc]))."""
     write_parts(target, parts)
     body = bytearray()
     directory = bytearray()
@@ -87,12 +91,33 @@ def zip_with_raw(target: Path, parts: dict[str, bytes], raw: dict[str, tuple]) -
         directory += _central(info.filename, info.compress_type, info.CRC, info.compress_size,
                               info.file_size, len(body))
         body += local
-    for name, (compressed, size, method) in raw.items():
-        directory += _central(name, method, 0, len(compressed), size, len(body))
-        body += raw_member(name, compressed, size, method)
+    for name, (compressed, size, method, *crc) in raw.items():
+        directory += _central(name, method, crc[0] if crc else 0, len(compressed), size,
+                              len(body))
+        body += raw_member(name, compressed, size, method, crc[0] if crc else 0)
     count = len(infos) + len(raw)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0)
     target.write_bytes(bytes(body + directory + end))
+    return target
+
+
+def overlapping(target: Path, parts: dict[str, bytes]) -> Path:
+    """`parts` plus a stored member whose data hold another member's header and data, both
+    listed in the central directory: the overlap that multiplies what a zip inflates to."""
+    inner = b"\0" * 4096
+    quoted = raw_member("ppt/media/b.bin", inner, len(inner), 0, zlib.crc32(inner))
+    zip_with_raw(target, parts, {"ppt/media/a.bin": (quoted, len(quoted), 0, zlib.crc32(quoted))})
+    with zipfile.ZipFile(target) as package:
+        outer = package.getinfo("ppt/media/a.bin").header_offset
+    blob = bytearray(target.read_bytes())
+    end = blob.rfind(b"PK\x05\x06")
+    count, size, start = struct.unpack_from("<HLL", blob, end + 10)
+    entry = _central("ppt/media/b.bin", 0, zlib.crc32(inner), len(inner), len(inner),
+                     outer + 30 + len("ppt/media/a.bin"))
+    directory = bytes(blob[start:start + size]) + entry
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count + 1, count + 1, len(directory),
+                       start, 0)
+    target.write_bytes(bytes(blob[:start]) + directory + tail)
     return target
 
 

@@ -118,6 +118,14 @@ def test_a_member_inflating_past_its_limit_is_cut_off_while_inflating(tmp_path, 
     refused(path, "more than 10 MB of XML", data_dir)
 
 
+def test_members_that_overlap_are_refused(tmp_path, data_dir):
+    path = hostile.overlapping(tmp_path / "overlap.pptx", hostile.read_parts(BASE))
+    with zipfile.ZipFile(path) as package:  # zipfile itself reads both
+        assert package.read("ppt/media/b.bin") == b"\0" * 4096
+        assert package.read("ppt/media/a.bin").endswith(b"\0" * 4096)
+    refused(path, "overlap one another", data_dir)
+
+
 def test_every_compression_method(tmp_path, data_dir):
     parts = hostile.read_parts(BASE)
     stored = hostile.write_parts(tmp_path / "stored.pptx", parts, zipfile.ZIP_STORED)
