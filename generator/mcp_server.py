@@ -28,7 +28,7 @@ from . import access, api as first_api, files, previews, tokens
 from .errors import GeneratorError, SpecError
 from .forms import parse_source
 from .models import DesignAsset, GeneratedPresentation
-from .spec import DeckSpec
+from .spec import DeckSpec, check_source_text
 
 logger = logging.getLogger(__name__)
 GUIDES = Path(settings.BASE_DIR) / "examples"
@@ -132,6 +132,7 @@ def create_deck(outline: str = "", brief: str = "", design: int | None = None) -
         if asset is None:
             raise ToolError(f"No design {design}; see list_designs.")
     kind = given[0]
+    check_source_text(outline or brief)  # a NUL would reach the database in a brief
     row = first_api._queue(user, kind, outline or brief, asset)
     return _deck(row)
 

@@ -24,6 +24,7 @@ from ..errors import SharedFilesError, SpecError
 from ..forms import parse_source
 from ..models import DesignAsset, GeneratedPresentation
 from ..problems import CONTENT_TYPE, Problem, problem_items, problem_response
+from ..spec import source_text_problem
 from . import idempotency, schemas
 from .security import SessionAuth, TokenAuth, TokenRateThrottle, not_logged_in
 
@@ -208,6 +209,8 @@ def list_presentations(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
+    if q and source_text_problem(q):
+        raise ApiProblem(400, _("'q' holds a control character."), kind="invalid-request")
     rows = decks.for_owner(request.user)
     if status:
         rows = rows.filter(status=status)

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictInt, StrictStr,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt,
+                      StrictStr, model_validator)
 
 from ..models import GeneratedPresentation
-from ..spec import DeckSpec, load_spec
+from ..spec import DeckSpec, load_spec, source_text_problem
 
 BRIEF_MAX_CHARS = 20000
 Status = Literal[tuple(GeneratedPresentation.Status.values)]  # type: ignore[valid-type]
@@ -29,6 +29,17 @@ def _validated_spec(value: Any) -> DeckSpec:
     return load_spec(value)
 
 
+def _storable(text: str) -> str:
+    """Text a database can store and a slide can carry (no NUL or other control characters),
+    refused with its line and column like an outline's."""
+    problem = source_text_problem(text)
+    if problem is not None:
+        line, column, message = problem
+        raise ValueError(f"line {line}, column {column}: {message}")
+    return text
+
+
+Text = Annotated[StrictStr, AfterValidator(_storable)]
 SpecInput = Annotated[DeckSpec, PlainValidator(_validated_spec, json_schema_input_type=DeckSpec)]
 
 
@@ -51,7 +62,7 @@ class CreateDeck(BaseModel):
     outline: StrictStr | None = Field(
         default=None, description="Markdown outline (see the outline syntax guide)")
     spec: SpecInput | None = Field(default=None, description="a DeckSpec")
-    brief: StrictStr | None = Field(
+    brief: Text | None = Field(
         default=None, max_length=BRIEF_MAX_CHARS,
         description="a brief drafted into a deck by the LLM (needs OPENAI_API_KEY)")
     asset: StrictInt | None = Field(
@@ -137,7 +148,8 @@ class DeletedOut(BaseModel):
 
 class ValidateIn(BaseModel):
     source: StrictStr = ""
-    format: Literal["markdown", "spec"] = Field(default="markdown", description="spec = JSON DeckSpec text")
+    format: Literal["markdown", "spec"] = Field(default="markdown",
+                                                description="spec = JSON DeckSpec text")
 
 
 class ValidateOut(BaseModel):
@@ -152,7 +164,7 @@ class ValidateOut(BaseModel):
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr = Field(default="", max_length=100)
+    name: Text = Field(default="", max_length=100)
 
 
 class TokenOut(BaseModel):

@@ -212,6 +212,14 @@ def test_tokens_are_created_listed_and_revoked_through_the_api(client, alice, bo
     assert ApiToken.objects.get(pk=bobs.pk).revoked_at is None
     too_long = post_json(client, "/api/tokens", {"name": "x" * 101}, **auth(key))
     assert too_long.status_code == 400
+    nul = post_json(client, "/api/tokens", {"name": "a\x00b"}, **auth(key))
+    assert nul.status_code == 400 and "column 2" in nul.json()["detail"]
+
+
+def test_control_characters_are_refused_before_any_database_sees_them(client, key):
+    assert client.get("/api/presentations?q=a%00b", **auth(key)).status_code == 400
+    brief = post_json(client, "/api/presentations", {"brief": "x\x00"}, **auth(key))
+    assert brief.status_code == 400 and "U+0000" in brief.json()["detail"]
 
 
 # -- rate limit -------------------------------------------------------------------------------
