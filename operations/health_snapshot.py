@@ -38,14 +38,15 @@ from . import health
 logger = logging.getLogger(__name__)
 
 NAME = "health_snapshot.json"
-# A refresh that has not finished after this long has hung (every probe gives up within
-# about ten seconds): the old report is then served as unhealthy, not as it was.
+# A refresh still running after this long has hung (every probe gives up within about ten
+# seconds): the previous report is then served as unhealthy, not as it was.
 HUNG_AFTER_SECONDS = 60.0
 # The very first report: how long a request waits for another process's refresh.
 FIRST_WAIT_SECONDS = 15.0
 
 _in_process = threading.Lock()
 _parsed: tuple[tuple, dict] | None = None  # (the file's identity, its report)
+_started: float | None = None  # when this process's refresh in progress began
 _own: tuple[str, dict] | None = None  # (the file, the last report this process could not save)
 
 
@@ -65,7 +66,8 @@ def current() -> dict:
         return _aged(refreshed)
     if report is None:  # the very first report is on its way: wait for it
         return _aged(_wait_for_first())
-    return _aged(_hung(report) if _age(report) > HUNG_AFTER_SECONDS else report)
+    running = _refresh_running_for(report)
+    return _aged(_hung(report, running) if running > HUNG_AFTER_SECONDS else report)
 
 
 def refresh() -> dict:
@@ -124,6 +126,7 @@ def _aged(report: dict) -> dict:
 
 def _refresh_unless_busy() -> dict | None:
     """A fresh report if this caller may refresh; None while another one does."""
+    global _started
     if not _in_process.acquire(blocking=False):
         return None
     try:
@@ -133,9 +136,27 @@ def _refresh_unless_busy() -> dict | None:
             report = latest()  # refreshed by another process since we looked?
             if report is not None and _fresh(report):
                 return report
+            _started = time.time()
             return refresh()
     finally:
+        _started = None
         _in_process.release()
+
+
+def _refresh_running_for(report: dict) -> float:
+    """Seconds the refresh now in progress has run; 0 when none seems to be stuck.
+
+    In this process, from its own clock; in another, from the lock file's mtime, which
+    the holder sets on taking the lock.  An mtime older than `report` belongs to the
+    refresh that made it (the next holder has not set its own yet), not to a hung one.
+    """
+    if _started is not None:
+        return time.time() - _started
+    try:
+        began = _path().with_suffix(".lock").stat().st_mtime
+    except OSError:
+        return 0.0
+    return time.time() - began if began > report["checked_at"] else 0.0
 
 
 @contextlib.contextmanager
@@ -155,6 +176,8 @@ def _host_lock():
         except BlockingIOError:
             yield False
             return
+        with contextlib.suppress(OSError):
+            os.utime(handle.fileno())  # when this refresh began, for _refresh_running_for
         try:
             yield True
         finally:
@@ -171,10 +194,10 @@ def _wait_for_first() -> dict:
     return refresh()  # whoever holds the lock hung: check here rather than never answer
 
 
-def _hung(report: dict) -> dict:
+def _hung(report: dict, running: float) -> dict:
     checks = {**report["checks"], "snapshot": {
         "status": health.UNHEALTHY,
-        "error": f"the health checks have not finished for {int(_age(report))} seconds"}}
+        "error": f"the health checks have been running for {int(running)} seconds"}}
     return {**report, "status": health.overall([c["status"] for c in checks.values()]),
             "checks": checks}
 

@@ -4,6 +4,7 @@ details and ?fresh=1 for staff, and a liveness answer that runs no check."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -113,10 +114,11 @@ def test_a_snapshot_from_the_future_is_stale(client, settings):
     assert client.get("/api/health").json()["timestamp"] != first["timestamp"]
 
 
+@pytest.mark.parametrize("age", [MAX_AGE + 5, 600])  # however old: the refresh just began
 def test_while_another_process_refreshes_the_previous_report_is_served(client, settings,
-                                                                       hold_lock):
+                                                                       hold_lock, age):
     first = client.get("/api/health").json()
-    _age_snapshot(settings, MAX_AGE + 5)
+    _age_snapshot(settings, age)
     holder = hold_lock()
     settings.HEALTH_MEMORY_WARNING_PERCENT = settings.HEALTH_MEMORY_CRITICAL_PERCENT = 0.0
     served = client.get("/api/health")
@@ -131,8 +133,10 @@ def test_a_refresh_that_never_finishes_is_reported_unhealthy(client, settings, h
     from operations.health_snapshot import HUNG_AFTER_SECONDS
 
     client.get("/api/health")
-    _age_snapshot(settings, HUNG_AFTER_SECONDS + 30)
+    _age_snapshot(settings, HUNG_AFTER_SECONDS + 60)
     hold_lock()
+    began = time.time() - HUNG_AFTER_SECONDS - 30  # the holder took the lock this long ago
+    os.utime(Path(settings.DATA_DIR) / "cache" / "health_snapshot.lock", (began, began))
     response = client.get("/api/health")
     assert response.status_code == 503
     assert response.json()["checks"]["snapshot"] == {"status": "unhealthy"}
