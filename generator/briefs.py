@@ -86,6 +86,11 @@ def review_context(row: GeneratedPresentation) -> dict | None:
         storyline = Storyline.model_validate(row.storyline)
         context["estimate"] = estimate(row.source_text, material)
         context["cited"] = sorted({i for s in storyline.slides for i in s.sources})
+    if row.spec:
+        flags = review.deck_flags(row.spec, material, row.source_text)
+        titles = [s.get("title", "") for s in row.spec.get("slides", [])]
+        context["deck_flags"] = [{"slide": n, "title": titles[n - 1], "numbers": found}
+                                 for n, found in sorted(flags.items())]
     return context
 
 

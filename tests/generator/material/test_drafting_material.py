@@ -109,3 +109,29 @@ def test_the_estimate_grows_with_the_material_but_stays_bounded(material, settin
     assert bare["calls"] == with_material["calls"] == 3
     assert bare["jpy_max"] < with_material["jpy_max"] <= big["jpy_max"]
     assert big["prompt_tokens"] < bare["prompt_tokens"] + 2 * 8000 + 6000 + 100
+
+
+def test_the_hard_budget_still_refuses_before_any_request(fake_openai, material, settings):
+    from decimal import Decimal
+
+    from generator.errors import BudgetExceeded
+
+    settings.API_COST_LIMIT_JPY = 1.0
+    ApiUsage.objects.create(model="gpt-4o-mini", cost_jpy=Decimal("0.99"))
+    with pytest.raises(BudgetExceeded):
+        drafting.draft_deck(brief=BRIEF, material=material)
+    assert fake_openai.chat_requests() == []
+
+
+def test_a_revision_is_refused_by_the_budget_too(fake_openai, material, settings):
+    from decimal import Decimal
+
+    from generator import revision
+    from generator.errors import BudgetExceeded
+    from generator.spec import load_spec
+
+    settings.API_COST_LIMIT_JPY = 1.0
+    ApiUsage.objects.create(model="gpt-4o-mini", cost_jpy=Decimal("0.999"))
+    with pytest.raises(BudgetExceeded):
+        revision.revise(load_spec(DECK), 3, "shorten", material=material)
+    assert fake_openai.chat_requests() == []

@@ -57,6 +57,8 @@ def test_sources_on_the_page_reach_the_storyline_and_its_review(client, alice, f
     assert row.status == "done", row.error
     assert row.spec["slides"][4]["chart"]["series"][0]["values"] == [0.31, 0.24, 0.18]
     assert ApiUsage.objects.filter(presentation=row).count() == 2
+    page = html.unescape(client.get(f"/decks/{row.pk}/").content.decode())
+    assert 'id="deck-numbers"' in page and "<code>37%</code>" in page and 'id="revise-slide"' in page
 
 
 @pytest.mark.parametrize("name, data, says", [
