@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -50,8 +51,14 @@ def images(node: SyntaxTreeNode) -> list[tuple[str, str]]:
     found = []
     for child in node.walk():
         if child.type == "image":
-            found.append((child.attrs.get("src", ""), _join(child.children).strip()))
+            found.append((image_source(child.attrs.get("src", "")), _join(child.children).strip()))
     return found
+
+
+def image_source(src) -> str:
+    """An image's address as written: markdown-it percent-encodes it (`グラフ.png`,
+    `my chart.png`, a backslash), and every check must see what the file system would."""
+    return unquote(str(src))
 
 
 def only_image(node: SyntaxTreeNode) -> bool:

@@ -24,7 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..errors import OutlineError, SpecError
 from ..spec import MAX_SLIDES, DeckSpec, load_spec, no_local_pictures, picture_path_problem
 from . import blocks, parsing, safe_yaml
-from .inline import images, only_image, only_strong, plain, split_attributes
+from .inline import image_source, images, only_image, only_strong, plain, split_attributes
 
 _META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality"}
 _PREFIXES = {
@@ -110,7 +110,7 @@ def _picture_tokens(tokens):
         if token.type == "inline":
             for child in token.children or []:
                 if child.type == "image":
-                    yield token.map[0] + 1, str(child.attrs.get("src", ""))
+                    yield token.map[0] + 1, image_source(child.attrs.get("src", ""))
 
 
 def _check_pictures(tokens, base_dir: Path | None) -> None:

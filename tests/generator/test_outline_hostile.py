@@ -167,6 +167,12 @@ def test_pictures_inside_text_are_refused_even_from_the_command_line(tmp_path):
 
 
 # markup, and the next-steps headers that name fields instead of showing as text
+def test_a_file_address_is_shown_as_text_never_read(tmp_path):
+    spec = read_outline("# T\n\n![x](file:///etc/passwd)\n", base_dir=tmp_path)
+    assert spec.slides[0].image is None
+    assert spec.slides[0].points[0].text == "![x](file:///etc/passwd)"
+
+
 _MARKUP_WORDS = {"notes", "columns", "column", "chart", "source", "sources", "note", "tracker",
                  "action", "owner", "アクション", "担当", "期限", "タスク"}
 
