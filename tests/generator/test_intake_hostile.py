@@ -338,6 +338,7 @@ def hostile_files(folder: Path, zeros: bytes, lzma_payload: bytes) -> dict[str, 
     deck = hostile.write_parts(folder / "ok.pptx", parts)
     files["corrupt-deflate"] = corrupt_deflate(deck, folder / "corrupt.pptx",
                                                "ppt/slides/slide1.xml")
+    files["overlap"] = hostile.overlapping(folder / "overlap.pptx", parts)
     return files
 
 
