@@ -32,6 +32,8 @@ def affected(row: GeneratedPresentation) -> list[GeneratedPresentation]:
 
 def delete_deck(row: GeneratedPresentation) -> list[int]:
     """Delete `row` and its versions, then their files; returns the ids deleted."""
+    from .material import pack as material_pack
+
     with transaction.atomic():
         rows = affected(row)
         locked = GeneratedPresentation.objects.select_for_update().filter(
@@ -41,6 +43,7 @@ def delete_deck(row: GeneratedPresentation) -> list[int]:
                                    "delete it when it has finished."))
         ids = sorted(r.pk for r in rows)
         names = [r.file for r in rows if r.file]
+        names += [material_pack.name_for(pk) for pk in ids]  # what was read from its sources
         prefixes = [previews.prefix(r) for r in rows]
         GeneratedPresentation.objects.filter(pk__in=ids).delete()
         transaction.on_commit(lambda: _remove_files(names, prefixes))

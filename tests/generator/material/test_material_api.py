@@ -60,3 +60,20 @@ def test_sources_without_a_brief_are_refused(client, alice):
         {"name": "n.txt", "content_base64": encoded(b"x")}]}, key)
     assert response.status_code in (400, 422)
     assert "'source_files' go with a 'brief'" in response.content.decode()
+
+
+def test_deleting_a_deck_removes_what_was_read_from_its_sources(
+        client, alice, settings, tmp_path, django_capture_on_commit_callbacks):
+    from generator.material.intake import SourceFile
+
+    use_local_files(settings, tmp_path)
+    key = tokens.create(user=alice, name="script")[1]
+    row = GeneratedPresentation.objects.create(owner=alice, source_kind="brief",
+                                               source_text="brief", status="done")
+    pack.store(row.pk, pack.build([SourceFile("n.txt", b"Notes 42")]))
+    assert pack.load(row.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.delete(f"/api/presentations/{row.pk}",
+                                 HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert not pack.load(row.pk) and not (tmp_path / pack.name_for(row.pk)).exists()
