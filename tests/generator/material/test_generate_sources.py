@@ -73,3 +73,29 @@ def test_sources_need_a_brief(material_files):
     with pytest.raises(CommandError, match="go with --brief"):
         call_command("generate", str(material_files / "deck.md"),
                      "--source", str(material_files / "report.pdf"))
+
+
+def test_revise_command_makes_a_new_version_with_one_call(fake_openai, alice, settings, tmp_path):
+    from generator import generate
+    from generator.material.intake import SourceFile
+    from generator.spec import load_spec
+
+    use_local_files(settings, tmp_path / "files")
+    row = GeneratedPresentation.objects.create(owner=alice, source_kind="brief",
+                                               source_text=BRIEF, storyline=STORYLINE)
+    pack.store(row.pk, pack.build([SourceFile("report.pdf", makefiles.market_report_pdf())]))
+    generate.generate_now(spec=load_spec(DECK), source_kind="brief", source_text=BRIEF,
+                          owner=alice, presentation=row)
+    slide = dict(DECK["slides"][9], points=[{"text": "Fleet revenue rose 99%", "sub": []}])
+    fake_openai.reply({"slide": slide})
+    out, err = io.StringIO(), io.StringIO()
+    call_command("revise", str(row.pk), "--slide", "10", "--instruction", "one bullet",
+                 stdout=out, stderr=err)
+    new = GeneratedPresentation.objects.exclude(pk=row.pk).get()
+    assert new.status == "done" and new.version == 2 and str(new.pk) in out.getvalue()
+    assert "slide 10: numbers found in no source: 99%" in err.getvalue()
+    assert len(fake_openai.chat_requests()) == 1
+    with pytest.raises(CommandError, match="There is no slide 40"):
+        call_command("revise", str(row.pk), "--slide", "40", "--instruction", "x")
+    with pytest.raises(CommandError, match="no deck 999"):
+        call_command("revise", "999", "--slide", "1", "--instruction", "x")
