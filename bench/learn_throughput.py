@@ -24,7 +24,9 @@ CORPUS = ROOT / "tests" / "corpus" / "pptx"
 
 
 def _setup(data_dir: str) -> None:
-    os.environ.update(DJANGO_SETTINGS_MODULE="bcgslides.settings", DATA_DIR=data_dir)
+    # without the layout pictures (bench/layout_pictures.py measures what they add)
+    os.environ.update(DJANGO_SETTINGS_MODULE="bcgslides.settings", DATA_DIR=data_dir,
+                      PREVIEWS_ENABLED="false")
     sys.path.insert(0, str(ROOT))
     import django
 

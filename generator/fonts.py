@@ -149,8 +149,9 @@ def _find_file(names: list[str]) -> Path | None:
     return None
 
 
-def _fc_match(typeface: str, bold: bool) -> Path | None:
-    """Ask fontconfig for an installed file of `typeface` (exact family only)."""
+def _fc_match(typeface: str, bold: bool, exact: bool = True) -> Path | None:
+    """Ask fontconfig for an installed file of `typeface` (exact family only, unless
+    `exact` is False: then its substitute)."""
     if not shutil.which("fc-match"):
         return None
     pattern = f"{typeface}:style={'Bold' if bold else 'Regular'}"
@@ -161,7 +162,8 @@ def _fc_match(typeface: str, bold: bool) -> Path | None:
         ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return None
-    if len(out) == 2 and typeface.lower() in [f.strip().lower() for f in out[0].split(",")]:
+    if len(out) == 2 and (not exact or typeface.lower() in [
+            f.strip().lower() for f in out[0].split(",")]):
         return Path(out[1])
     return None
 
@@ -187,6 +189,8 @@ def face(typeface: str, *, bold: bool = False, east_asian: bool = False) -> Font
         return _load_face(Path(override), typeface)
     family = _family_for(typeface, east_asian)
     path = _find_file(_KNOWN_FILES.get((family, bold), [])) or _fc_match(family, bold)
+    if path is None and not east_asian:  # not installed: measure with the face that renders
+        path = _fc_match(family, bold, exact=False)  # it here (LibreOffice asks fontconfig too)
     if path is None and family != (DEFAULT_EA if east_asian else DEFAULT_LATIN):
         fallback = DEFAULT_EA if east_asian else DEFAULT_LATIN
         family, path = fallback, _find_file(_KNOWN_FILES[(fallback, bold)])

@@ -38,9 +38,9 @@ def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
     prs = Presentation(str(path))
     layouts = _layouts_named(prs, names[:MAX_LAYOUTS])
     found = {name: _probe_xml(prs, layout) for name, layout in layouts.items()}
-    from .preview import PreviewError, available
+    from .preview import PreviewError
 
-    if not available() or not layouts:
+    if not pictures_wanted() or not layouts:
         return found
     try:
         pictures = _render_layouts(path, list(layouts))
@@ -50,6 +50,16 @@ def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
     for (name, layout), picture in zip(layouts.items(), pictures):
         found[name] = _probe_picture(prs, layout, picture)
     return found
+
+
+def pictures_wanted() -> bool:
+    """Layout pictures at learn time: when previews can be rendered here, unless
+    `LEARN_LAYOUT_PICTURES` is off (a test suite learning hundreds of files)."""
+    from django.conf import settings
+
+    from .preview import available
+
+    return getattr(settings, "LEARN_LAYOUT_PICTURES", True) and available()
 
 
 def _layouts_named(prs, names: list[str]) -> dict[str, object]:

@@ -51,6 +51,7 @@ def design_for_asset(asset: DesignAsset) -> Design:
     title_box = _title_box(entries, layouts.get("*"), width, height)
     grid = patterns.get("grid", [None])[0]
     frames = _frames(title_box, grid.pattern_data if grid else {}, width, height, free)
+    frames = _clear_of_graphics(frames, content, width, height)
     palette = _palette(patterns["theme_colors"][0].pattern_data, base.palette)
     palette = _roles(palette, content)
     return replace(
@@ -179,7 +180,7 @@ def _muted(text: str, background: str) -> str:
     """A grey between text and background that still reads at 4.5:1."""
     for share in (0.45, 0.35, 0.25, 0.15, 0.0):
         mixed = mix(text, background, share)
-        if contrast_ratio(mixed, background) >= 4.6:
+        if contrast_ratio(mixed, background) >= 5.2:  # some room for a near-white surface
             return mixed
     return text
 
@@ -255,6 +256,36 @@ def _margin(value, limit: int) -> int:
     """A learned margin kept sane: at least MIN_MARGIN, at most `limit` (sparse decks
     with a few small shapes would otherwise leave no room for a body)."""
     return min(max(int(value or 0), MIN_MARGIN), limit)
+
+
+def _clear_of_graphics(frames: Frames, probe: dict | None, width: int, height: int) -> Frames:
+    """The page number and source lines moved up, a step at a time, off the template's
+    own graphics (a slide-number badge, a footer band) when the layout picture shows any."""
+    if not probe or not probe.get("mask"):
+        return frames
+    from .surface import Surface
+
+    surface = Surface.from_mask(probe["mask"], probe.get("background") or "FFFFFF")
+
+    def covered(box: Box) -> float:
+        return surface.graphics_share(box.left / width, box.top / height, box.width / width,
+                                      box.height / height)
+
+    def lifted(box: Box) -> Box:
+        step = int(Inches(0.1))
+        for shift in range(0, int(Inches(1.2)), step):
+            moved = Box(box.left, box.top - shift, box.width, box.height)
+            if covered(moved) <= 0.02:
+                return moved
+        return box
+
+    page, source = lifted(frames.page_number), lifted(frames.source)
+    top = min(page.top, source.top)
+    body = frames.body
+    if body.bottom > top - int(Inches(0.1)):
+        body = Box(body.left, body.top, body.width, max(top - int(Inches(0.1)) - body.top,
+                                                         int(Inches(1.0))))
+    return replace(frames, page_number=page, source=source, body=body)
 
 
 def _frames(title: Box | None, grid: dict, width: int, height: int,

@@ -2,8 +2,8 @@
 
 Pure picture analysis (Pillow only), shared by the layout probe at learn time
 and by the rendered lint: a picture is cut into a coarse grid of cells; the
-background is the region grown from the most common plain colour over plain
-cells whose colour changes only gently (so gradients stay background, while
+background is the biggest connected group of plain cells whose colour
+changes only gently from one to the next (so gradients stay background, while
 the sharp edge of a band, a logo or a photo stops it); everything else is
 the template's graphics.  The free area is the largest rectangle of
 background cells.
@@ -11,7 +11,7 @@ background cells.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass
 
 from PIL import Image
@@ -21,7 +21,6 @@ from .render.canvas import contrast_ratio
 GRID_COLUMNS = 64
 PLAIN_SPREAD = 26  # luminance spread (0..255) inside a cell still counted as plain
 GRADIENT_STEP = 14  # colour distance between neighbouring cells still one surface
-SEED_DISTANCE = 12
 
 
 @dataclass(frozen=True)
@@ -87,30 +86,40 @@ def analyse(image: Image.Image, *, columns: int = GRID_COLUMNS) -> Surface:
                    max((r + 1) * height // rows, r * height // rows + 1))
             low, high = grey.crop(box).getextrema()
             plain_cell[r][c] = high - low <= PLAIN_SPREAD
-    counts = Counter(tuple(v // 8 for v in means[c, r]) for r in range(rows)
-                     for c in range(columns) if plain_cell[r][c])
-    if not counts:
+    region = _largest_surface(means, plain_cell, columns, rows)
+    if region is None:
         return Surface(columns, rows, hex_of(means[0, 0]), [[False] * columns for _ in range(rows)])
-    seed_key = counts.most_common(1)[0][0]
-    seed = tuple(v * 8 + 4 for v in seed_key)
-    region = [[False] * columns for _ in range(rows)]
-    queue: deque = deque()
-    for r in range(rows):
-        for c in range(columns):
-            if plain_cell[r][c] and _distance(means[c, r], seed) <= SEED_DISTANCE:
-                region[r][c] = True
-                queue.append((r, c))
-    while queue:
-        r, c = queue.popleft()
-        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-            if 0 <= nr < rows and 0 <= nc < columns and not region[nr][nc] \
-                    and plain_cell[nr][nc] \
-                    and _distance(means[nc, nr], means[c, r]) <= GRADIENT_STEP:
-                region[nr][nc] = True
-                queue.append((nr, nc))
     background = _median_color([means[c, r] for r in range(rows) for c in range(columns)
-                                if region[r][c]]) or hex_of(seed)
+                                if region[r][c]]) or hex_of(means[0, 0])
     return Surface(columns, rows, background, region)
+
+
+def _largest_surface(means, plain, columns: int, rows: int) -> list[list[bool]] | None:
+    """The biggest connected group of plain cells whose neighbours change colour only
+    gently: the slide's background (a solid fill or a gradient)."""
+    label = [[-1] * columns for _ in range(rows)]
+    sizes: list[int] = []
+    for r0 in range(rows):
+        for c0 in range(columns):
+            if not plain[r0][c0] or label[r0][c0] >= 0:
+                continue
+            number = len(sizes)
+            label[r0][c0] = number
+            queue, size = deque([(r0, c0)]), 0
+            while queue:
+                r, c = queue.popleft()
+                size += 1
+                for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+                    if 0 <= nr < rows and 0 <= nc < columns and label[nr][nc] < 0 \
+                            and plain[nr][nc] \
+                            and _distance(means[nc, nr], means[c, r]) <= GRADIENT_STEP:
+                        label[nr][nc] = number
+                        queue.append((nr, nc))
+            sizes.append(size)
+    if not sizes:
+        return None
+    biggest = max(range(len(sizes)), key=sizes.__getitem__)
+    return [[label[r][c] == biggest for c in range(columns)] for r in range(rows)]
 
 
 def largest_rectangle(cells: list[list[bool]]) -> tuple[int, int, int, int]:

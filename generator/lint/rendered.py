@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops
 from pptx import Presentation
 
 from ..design import Box
@@ -31,6 +31,8 @@ from ..render.canvas import contrast_ratio
 from ..surface import analyse, hex_of
 from .checks import SlideChecker
 from .styles import A, NS
+
+P = "{%s}" % NS["p"]
 
 INK_THRESHOLD = 48  # channel difference between the picture and its bare copy: a glyph
 LARGE_PT, LARGE_BOLD_PT = 18.0, 14.0
@@ -87,9 +89,10 @@ def _layouts_used(prs) -> list[str]:
 def _bare_copy(deck: Path, layouts: list[str]):
     """The deck with every text emptied, then one empty slide per layout in `layouts`."""
     prs = Presentation(str(deck))
-    for slide in prs.slides:
-        for text in slide._element.iter(f"{A}t"):
-            text.text = ""
+    for slide in prs.slides:  # text boxes and shapes; tables keep theirs (their rows
+        for shape in slide._element.iter(f"{P}sp"):  # would shrink without it)
+            for text in shape.iter(f"{A}t"):
+                text.text = ""
     by_name = {}
     for master in prs.slide_masters:
         for layout in master.slide_layouts:
@@ -150,8 +153,11 @@ class _SlidePictures:
         if right <= left or bottom <= top:
             return []
         crop = self.ink.crop((left, top, right, bottom))
-        if crop.getbbox() is None:
+        bbox = crop.getbbox()
+        if bbox is None:
             return []
+        left, top = left + bbox[0], top + bbox[1]
+        crop = crop.crop(bbox)
         data = crop.load()
         return [(left + x, top + y) for y in range(crop.height) for x in range(crop.width)
                 if data[x, y]]
@@ -219,7 +225,6 @@ class _SlidePictures:
         for _, box in texts + frames:
             grown = (box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3)
             mask.paste(0, tuple(max(v, 0) for v in grown))
-        mask = mask.filter(ImageFilter.MinFilter(1))
         pixels = self._ink_in_mask(mask)
         if len(pixels) < OUTSIDE_PIXELS:
             return []
@@ -230,10 +235,12 @@ class _SlidePictures:
                             f"text of '{shape.name}' is drawn outside its box")]
 
     def _ink_in_mask(self, mask: Image.Image) -> list[tuple[int, int]]:
-        if mask.getbbox() is None:
+        bbox = mask.getbbox()
+        if bbox is None:
             return []
         data = mask.load()
-        return [(x, y) for y in range(mask.height) for x in range(mask.width) if data[x, y]]
+        return [(x, y) for y in range(bbox[1], bbox[3]) for x in range(bbox[0], bbox[2])
+                if data[x, y]]
 
     def _over_graphics(self, content) -> list[RenderedIssue]:
         if self.surface is None:

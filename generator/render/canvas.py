@@ -9,6 +9,8 @@ the minimum size; nothing is ever written outside its box.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +63,7 @@ def bullets(points, *, sub_scale: float = 0.9, gap_em: float = 0.45) -> list[Par
     return paragraphs
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_luminance(hex_color: str) -> float:
     """WCAG 2 relative luminance of an 'RRGGBB' colour."""
     channels = [int(hex_color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
@@ -95,6 +98,13 @@ class Canvas:
         """The design's dark or light text colour, whichever reads better on `fill`."""
         dark, light = self.design.palette.dk1, self.design.palette.lt1
         return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
+
+    def text_color_on_all(self, *backgrounds: str) -> str:
+        """The text colour that reads best on all of `backgrounds` at once (a label that may
+        sit partly on its bubble and partly on the slide)."""
+        palette = self.design.palette
+        options = [palette.text, palette.dk1, palette.lt1, "000000", "FFFFFF"]
+        return max(options, key=lambda c: min(contrast_ratio(c, b) for b in backgrounds))
 
     def _text_color(self, color: str | None, fill: str | None, on: str | None) -> str:
         """The colour text is written in: readable on what is behind it.
@@ -222,6 +232,10 @@ class Canvas:
             xml.set_bullet(paragraph, char=None, indent=0, margin=para.indent)
         if para.space_before_em:
             paragraph.space_before = Pt(round(para.space_before_em * size_pt, 1))
+        elif self.design.template_path is not None:
+            paragraph.space_before = Pt(0)  # not the template's: the fit counted none
+        if self.design.template_path is not None:
+            paragraph.line_spacing = 1.0
         for line_index, line in enumerate(para.text.split("\n")):
             if line_index:
                 paragraph.add_line_break()

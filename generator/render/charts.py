@@ -314,6 +314,20 @@ def _style_pie(ctx: SlideContext, chart, spec) -> None:
         xml.set_label_separator(labels, "\n")
     if spec.type == "doughnut":
         xml.set_doughnut_hole(chart, 55)
+        if spec.data_labels:  # labels sit on their segments: each reads on its own fill
+            _segment_label_colors(ctx, plot, spec, accents)
+
+
+def _segment_label_colors(ctx: SlideContext, plot, spec, accents: list[str]) -> None:
+    number_format = _number_format(spec, spec.series[0].values)
+    for series in plot.series:
+        for index in range(len(spec.categories)):
+            label = series.points[index].data_label
+            label.font.size = Pt(ctx.design.type.label)
+            ctx.canvas.paint(label.font.color,
+                             ctx.canvas.text_color_on(accents[index % len(accents)]))
+            xml.set_point_label_content(label._dLbl, number_format=number_format,
+                                        category=True, separator="\n")
 
 
 def _rgb(hex_color: str):

@@ -237,8 +237,8 @@ def _growth_share_bubbles(ctx: SlideContext, chart, slide) -> None:
         label.position = XL_LABEL_POSITION.CENTER if item.revenue > 0 else None
         label.text_frame.text = item.name
         ctx.canvas.style_run(label.text_frame.paragraphs[0].runs[0], size=design.type.label_min,
-                             bold=True, color=ctx.canvas.text_color_on(
-                                 colors[_quadrant_of(item, slide)]))
+                             bold=True, color=ctx.canvas.text_color_on_all(
+                                 colors[_quadrant_of(item, slide)], palette.background))
 
 
 def _rgb(hex_color: str):

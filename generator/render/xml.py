@@ -412,3 +412,22 @@ def add_notes_body(notes_slide) -> None:
         '<a:xfrm><a:off x="685800" y="4400550"/><a:ext cx="5486400" cy="3600450"/></a:xfrm>'
         '</p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p/></p:txBody></p:sp>')
     tree.append(sp)
+
+
+def set_point_label_content(d_lbl, *, number_format: str, category: bool, separator: str) -> None:
+    """What one point's own data label shows (python-pptx's default shows the value only):
+    its number format, the category name and the separator, in schema order."""
+    c = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+    idx = d_lbl.find(f"{{{c}}}idx")
+    for tag in ("numFmt", "separator"):
+        for old in d_lbl.findall(f"{{{c}}}{tag}"):
+            d_lbl.remove(old)
+    fmt = etree.Element(f"{{{c}}}numFmt")
+    fmt.set("formatCode", number_format)
+    fmt.set("sourceLinked", "0")
+    idx.addnext(fmt)
+    show = d_lbl.find(f"{{{c}}}showCatName")
+    if show is not None:
+        show.set("val", "1" if category else "0")
+    sep = etree.SubElement(d_lbl, f"{{{c}}}separator")
+    sep.text = separator

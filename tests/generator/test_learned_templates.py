@@ -24,7 +24,7 @@ from generator.preview import render_thumbnails
 from generator.render import render_to_file
 from generator.render.canvas import contrast_ratio
 from generator.surface import Surface, analyse, largest_rectangle
-from tests.conftest import REPO
+from tests.conftest import CORPUS, REPO
 from tests.generator import hostile_templates as hostile
 from tests.sharedfiles import use_local_files
 
@@ -136,14 +136,38 @@ def test_a_waterfalls_decrease_is_drawn_in_the_negative_colour(tmp_path):
                      and any(s.name == "decrease" for s in shape.chart.plots[0].series))
     fills = {}
     for series in waterfall.plots[0].series:
-        color = series._element.find(f".//{A}solidFill/{A}srgbClr")
-        scheme = series._element.find(f".//{A}solidFill/{A}schemeClr")
-        if color is not None or scheme is not None:  # the bases are invisible
-            fills[series.name] = color.get("val") if color is not None else scheme.get("val")
+        C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+        fill = series._element.find(f"{C}spPr/{A}solidFill/*")
+        if fill is not None:  # the bases are invisible
+            fills[series.name] = fill.get("val")
     slots = {f"accent{i}": c for i, c in enumerate(design.palette.accents, start=1)}
     resolved = {name: slots.get(value, value) for name, value in fills.items()}
     assert resolved["decrease"] == design.palette.negative
     assert resolved["increase"] == design.palette.positive
+
+
+# -- real templates ----------------------------------------------------------------------
+TEMPLATES = sorted((CORPUS / "templates").glob("*.pptx"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem.rsplit("__", 1)[-1])
+def test_every_vendored_template_generates_a_clean_deck(tmp_path, template):
+    out = tmp_path / "deck.pptx"
+    design, prs = generate(template, out)
+    assert len(prs.slides) == len(outline().slides)
+    assert contrast_ratio(design.palette.text, design.palette.background) >= 4.5
+    report = lint_file(out)
+    assert report.errors == 0, report.to_dict()["issues"][:3]
+
+
+def test_the_dark_office_theme_reads_its_colour_map():
+    """Iphone16Pro maps bg1 to dk1: slides are dark slate, text light."""
+    template = CORPUS / "templates" / "icip-cas__PPTAgent__Iphone16Pro.pptx"
+    design = design_for_asset(learn.learn_design(path=template))
+    assert contrast_ratio(design.palette.background, "000000") < 3  # a dark background
+    assert contrast_ratio(design.palette.text, design.palette.background) >= 4.5
+    assert contrast_ratio(design.palette.title, design.palette.background) >= 3.0
 
 
 # -- pictures: the surface analysis --------------------------------------------------------
@@ -187,7 +211,7 @@ def pixels_contrast(picture: Path, box, slide_width: int, slide_height: int) -> 
 
 @pytest.mark.slow
 def test_content_stays_off_a_baked_in_band_and_titles_read_on_a_banner(settings, tmp_path):
-    settings.PREVIEWS_ENABLED = True
+    settings.PREVIEWS_ENABLED = settings.LEARN_LAYOUT_PICTURES = True
     template = hostile.banner_and_band(tmp_path / "banner.pptx")
     design, prs = generate(template, tmp_path / "deck.pptx")
     free = design.free_area
@@ -211,7 +235,7 @@ def test_content_stays_off_a_baked_in_band_and_titles_read_on_a_banner(settings,
 def test_a_dark_theme_learned_from_its_pictures_reads_as_rendered(settings, tmp_path):
     from generator.lint.rendered import lint_pictures
 
-    settings.PREVIEWS_ENABLED = True
+    settings.PREVIEWS_ENABLED = settings.LEARN_LAYOUT_PICTURES = True
     template = hostile.dark_swapped(tmp_path / "dark.pptx")
     design, prs = generate(template, tmp_path / "deck.pptx")
     probe = next(p.pattern_data["probe"] for p in learn.DesignPattern.objects.filter(
