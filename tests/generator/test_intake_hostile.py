@@ -237,6 +237,24 @@ def test_decks_made_in_that_design_carry_no_outside_link(tmp_path):
     assert not any(t.startswith(("http:", "file:", "\\\\")) for t in targets), targets
 
 
+def test_relearning_cleans_an_asset_stored_before_intake_did(tmp_path):
+    import hashlib
+
+    from generator import files
+
+    deck = linked_deck(tmp_path / "old.pptx")
+    stored = files.store(deck, f"{files.ASSETS}/old.pptx")  # as a former version stored it
+    asset = DesignAsset.objects.create(filename="old.pptx", stored_name=stored.rsplit("/", 1)[-1],
+                                       sha256="0" * 64, size_bytes=deck.stat().st_size)
+    learn.relearn(asset)
+    asset.refresh_from_db()
+    assert only_hyperlinks(asset.path) == ["#_ftn1", "https://example.com/report"]
+    assert asset.sha256 == hashlib.sha256(asset.path.read_bytes()).hexdigest()
+    assert asset.size_bytes == asset.path.stat().st_size
+    assert learn.warnings(asset)[0].startswith("6 links to outside files or addresses")
+    assert asset.patterns.filter(pattern_type="theme_colors").exists()
+
+
 def test_the_preview_copy_of_any_deck_has_no_outside_link(tmp_path):
     from generator.package_clean import strip_outside_links
 
