@@ -34,6 +34,18 @@ from tests.sharedfiles import use_bucket
 
 FOUR_THREE = CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx"  # a 4:3 house design
 OTHER = CORPUS / "pptx" / "scanny__python-pptx__cht-charts.pptx"
+
+
+def stored_bytes(path: Path) -> bytes:
+    """What intake stores for the upload `path`: its checked clean copy (the same bytes
+    for the same upload)."""
+    from generator import ingest
+
+    checked = ingest.receive(path, filename=path.name)
+    try:
+        return checked.path.read_bytes()
+    finally:
+        checked.path.unlink()
 OUTLINE = "# Partnering is the fastest way in\n\n- Scale in two years\n- Least capital at risk\n"
 
 
@@ -102,7 +114,7 @@ def upload_design(client, user, path: Path) -> DesignAsset:
 def test_an_uploaded_design_is_stored_in_the_bucket_not_in_data_dir(client, alice, bucket):
     asset = upload_design(client, alice, FOUR_THREE)
     assert bucket.keys("design_assets/") == [f"design_assets/{asset.stored_name}"]
-    assert bucket.read(f"design_assets/{asset.stored_name}") == FOUR_THREE.read_bytes()
+    assert bucket.read(f"design_assets/{asset.stored_name}") == stored_bytes(FOUR_THREE)
     web = bucket.root / "web"
     assert not (web / "design_assets").exists()
     assert not list((web / "incoming").glob("*"))  # the checked upload copy is gone too
@@ -215,7 +227,7 @@ def test_design_assets_back_up_and_restore_through_the_bucket(bucket, backups):
     info = backup.create()
     entry = next(f for f in info.manifest["files"] if f["component"] == "design_assets")
     with zipfile.ZipFile(Path(bucket.settings.BACKUP_DIR) / entry["file"]) as archive:
-        assert archive.read(kept.stored_name) == FOUR_THREE.read_bytes()
+        assert archive.read(kept.stored_name) == stored_bytes(FOUR_THREE)
     learn.delete_asset(kept)
     newer = learn.learn_design(path=OTHER)
 
@@ -226,9 +238,9 @@ def test_design_assets_back_up_and_restore_through_the_bucket(bucket, backups):
     assert SECRET_KEY.encode() not in written and ACCESS_KEY.encode() not in written
 
     result = restore.run(info.id, components=["design_assets"])
-    assert bucket_assets(bucket) == {f"design_assets/{kept.stored_name}": FOUR_THREE.read_bytes()}
+    assert bucket_assets(bucket) == {f"design_assets/{kept.stored_name}": stored_bytes(FOUR_THREE)}
     aside = Path(result.moved_aside)  # the assets as they were before, kept locally
-    assert (aside / newer.stored_name).read_bytes() == OTHER.read_bytes()
+    assert (aside / newer.stored_name).read_bytes() == stored_bytes(OTHER)
     assert not (bucket.root / "web" / "design_assets").exists()
 
 
@@ -396,7 +408,7 @@ def test_the_embedded_default_keeps_files_under_data_dir(tmp_path, settings):
     outline.write_text(OUTLINE, encoding="utf-8")
     printed = manage(env, "generate", str(outline), "--asset", str(asset.pk)).splitlines()[0]
     row = GeneratedPresentation.objects.get()
-    assert (data / "design_assets" / asset.stored_name).read_bytes() == FOUR_THREE.read_bytes()
+    assert (data / "design_assets" / asset.stored_name).read_bytes() == stored_bytes(FOUR_THREE)
     assert row.file.startswith("presentations/deck-") and printed == str(data / row.file)
     assert Presentation(printed).slide_width == 9144000
     assert settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
