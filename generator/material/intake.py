@@ -8,7 +8,6 @@ actions are never run (only text is extracted).
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -177,7 +176,3 @@ def _check_members(source: SourceFile, kind: str, archive: zipfile.ZipFile) -> N
     if OOXML_MAIN[kind] not in names:
         raise refuse(source.name, _("the file's contents do not match its name (.%(kind)s)")
                      % {"kind": kind})
-
-
-def open_bytes(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

@@ -64,11 +64,6 @@ def storyline_material(brief: str, material: Material) -> str:
     return "\n\n".join(parts)
 
 
-def storyline_text(storyline) -> str:
-    data = storyline.model_dump(mode="json") if hasattr(storyline, "model_dump") else storyline
-    return json.dumps(data, ensure_ascii=False)
-
-
 def fill_material(brief: str, storyline, material: Material) -> str:
     cited = tuple(i for s in storyline.slides for i in s.sources)
     query = brief + "\n" + " ".join(f"{s.title} {s.content}" for s in storyline.slides)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .intake import SourceFile, max_pages, refuse
+from .intake import SourceFile, SourceRefused, max_pages, refuse
 
 MAX_SHEET_ROWS = 5000
 MAX_SHEET_COLUMNS = 100
@@ -58,9 +58,9 @@ def read(source: SourceFile, kind: str) -> Document:
         document = reader(source)
     except RecursionError:
         raise refuse(source.name, _("the file is nested too deeply to read")) from None
-    except Exception as exc:  # a damaged file: each library raises its own kinds
-        if exc.__class__.__name__ == "SourceRefused":
-            raise
+    except SourceRefused:
+        raise
+    except Exception:  # a damaged file: each library raises its own kinds
         raise refuse(source.name, _("the file cannot be read (it may be damaged)")) from None
     if sum(len(u.text) for u in document.units) > MAX_TEXT_CHARS:
         raise refuse(source.name, _("the file holds more text than a deck can be drafted from"))
