@@ -230,7 +230,11 @@ class TokenGate:
                     if header.startswith(s)), "")
         user = await sync_to_async(_authenticate_closing)(key) if key else None
         if user is None:
-            return await _refuse(send)
+            return await _refuse(send, 401, "Send a valid API token: Authorization: Token <key>.")
+        wait = await sync_to_async(_rate_limited)(key)
+        if wait is not None:
+            return await _refuse(send, 429, "Too many requests with this token; wait and retry "
+                                            "(see Retry-After).", {b"retry-after": str(wait)})
         host = headers.get("host", "127.0.0.1")
         user_token = current_user_id.set(user.pk)
         url_token = base_url.set(f"{scope.get('scheme', 'http')}://{host}")
@@ -249,14 +253,25 @@ def _authenticate_closing(key: str):
         close_old_connections()
 
 
-async def _refuse(send) -> None:
+def _rate_limited(key: str) -> int | None:
+    """The JSON API's per-token budget (API_RATE_LIMIT), shared through Django's cache."""
+    import hashlib
+
+    from .rest.security import wait_before_next
+
+    return wait_before_next(hashlib.sha256(key.encode("utf-8")).hexdigest())
+
+
+async def _refuse(send, status: int, detail: str, extra: dict | None = None) -> None:
     from .problems import CONTENT_TYPE, problem_body
 
-    body = json.dumps(problem_body(401, "Send a valid API token: Authorization: Token <key>.")
-                      ).encode("utf-8")
-    await send({"type": "http.response.start", "status": 401, "headers": [
-        (b"content-type", CONTENT_TYPE.encode()), (b"www-authenticate", b'Token realm="mcp"'),
-        (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(problem_body(status, detail)).encode("utf-8")
+    headers = {b"content-type": CONTENT_TYPE, b"content-length": str(len(body))}
+    if status == 401:
+        headers[b"www-authenticate"] = 'Token realm="mcp"'
+    headers.update(extra or {})
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(name, value.encode("latin-1")) for name, value in headers.items()]})
     await send({"type": "http.response.body", "body": body})
 
 

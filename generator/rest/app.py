@@ -75,6 +75,10 @@ class DeckApi(NinjaAPI):
     def get_root_path(self, path_params) -> str:
         return "/api/"
 
+    def get_openapi_operation_id(self, operation) -> str:
+        """The view's own name ("create_presentation"): what a generated client calls."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operation in (op for item in schema["paths"].values() for op in item.values()):

@@ -96,3 +96,15 @@ class TokenRateThrottle(SimpleRateThrottle):
         self.rate = rate
         self.num_requests, self.duration = self.parse_rate(rate)
         return super().allow_request(request)
+
+
+def wait_before_next(digest: str) -> int | None:
+    """Seconds the token with SHA-256 `digest` must wait (None: go ahead), counting this
+    request: the same budget for callers outside ninja (the MCP server over HTTP)."""
+    import math
+    from types import SimpleNamespace
+
+    throttle = TokenRateThrottle()
+    if throttle.allow_request(SimpleNamespace(api_token_hash=digest)):
+        return None
+    return max(1, math.ceil(throttle.wait() or 1))

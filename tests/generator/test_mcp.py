@@ -5,6 +5,7 @@ outline in a learned design and downloaded, a bad outline refused with its line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import socket
@@ -27,15 +28,20 @@ TOOLS = {"list_designs", "check_outline", "create_deck", "follow_deck", "lint_de
 
 
 @pytest.fixture
-def world(transactional_db, alice, tmp_path):
+def key(transactional_db, alice, tmp_path):
+    use_local_files(settings, tmp_path / "data")
+    return tokens.create(user=alice, name="assistant")[1]
+
+
+@pytest.fixture
+def world(key):
     import warnings
 
-    use_local_files(settings, tmp_path / "data")
     with warnings.catch_warnings():  # generator/surface.py's Pillow getdata (not this test's)
         warnings.filterwarnings("ignore", "Image.Image.getdata", DeprecationWarning)
         asset = learn.learn_design(
             path=CORPUS / "pptx" / "scanny__python-pptx__mst-slide-layouts.pptx")
-    return {"key": tokens.create(user=alice, name="assistant")[1], "asset": asset}
+    return {"key": key, "asset": asset}
 
 
 def _text(result) -> str:
@@ -129,28 +135,37 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def http_server(world):
+@contextlib.contextmanager
+def mcp_http_server(**env: str):
+    """`manage.py mcp --http` on a free port, on this test's database; yields its /mcp URL."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "manage.py", "mcp", "--http", "--port", str(port)],
-                               cwd=REPO, env=child_env(), stdout=subprocess.DEVNULL,
+                               cwd=REPO, env=child_env(**env), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read()
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/mcp"
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stderr.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read()
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+@pytest.fixture
+def http_server(key):
+    with mcp_http_server() as url:
+        yield url
 
 
 def test_an_assistant_makes_a_deck_over_http_with_its_token(world, http_server, client):
@@ -169,7 +184,19 @@ def test_an_assistant_makes_a_deck_over_http_with_its_token(world, http_server, 
     assert _download(client, url, world["key"]).slides[0].shapes.title.text == "MCP deck"
 
 
-def test_http_without_a_valid_token_is_refused(world, http_server):
+def test_http_over_the_token_rate_is_429(key):
+    import httpx2
+
+    with mcp_http_server(API_RATE_LIMIT="3/min") as url:
+        answers = [httpx2.post(url, headers={"Authorization": f"Token {key}"},
+                               json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+                   for _ in range(4)]
+    assert [answer.status_code for answer in answers][-1] == 429
+    assert all(answer.status_code != 429 for answer in answers[:3])
+    assert int(answers[-1].headers["retry-after"]) >= 1
+
+
+def test_http_without_a_valid_token_is_refused(http_server):
     import httpx2
 
     for headers in ({}, {"Authorization": "Token bcg_wrong"}):
