@@ -5,7 +5,8 @@ markdown-it is linear on most input but slow on some (a paragraph of 200,000
 whatever lies deeper than its nesting limit (ten list levels made three slides
 one).  So, before anything is built:
 
-- the source is bounded in size and refused for characters no deck can carry;
+- the source is bounded in bytes, lines and link definitions, and refused for
+  characters no deck can carry (`check_source`, on text with Unix line ends);
 - the number of block tokens, the length of one paragraph (or heading, or cell)
   and the markup the inline rules must examine are bounded, each refusal
   naming the line;

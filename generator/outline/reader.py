@@ -71,10 +71,10 @@ def read_outline(text: str, *, base_dir: Path | None = None) -> DeckSpec:
     "line 42 (slide 7, chart): chart.series[0] ...".  Any text is refused or read
     in bounded time and memory, and no line is dropped without a word.
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # markdown-it's own line ends
     parsing.check_source(text)
     if not text.strip():
         raise OutlineError("the outline is empty", 1)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # markdown-it's own line ends
     text, title_block = _pandoc_title_block(text)
     tokens = parsing.parse(_PARSER, text)
     _check_pictures(tokens, base_dir)

@@ -109,6 +109,7 @@ def corpus(limit: int) -> list[Case]:
         Case("one 2 MB line", _fill("word ", limit), "characters long"),
         Case("one 2 MB heading", _fill("x", limit, head="# "), "characters long"),
         Case("paragraphs of soft line breaks", _paragraphs("a\n", limit), "lines"),
+        Case("old Mac line ends past the line limit", "# T\n\n" + "a\r" * 100_000, "lines"),
         Case("paragraph lines up to the line limit", "# T\n\n" + ("a\n" * 9_990 + "\n") * 2,
              "characters"),
         Case("link definitions to the byte limit", _fill("[a]: http://x\n", limit, head=""),

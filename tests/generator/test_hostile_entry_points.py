@@ -127,6 +127,18 @@ def test_the_command_line_embeds_a_picture_from_the_outline_folder_only(tmp_path
     assert GeneratedPresentation.objects.count() == 1 and not (tmp_path / "bad.pptx").exists()
 
 
+def test_a_picture_named_in_japanese_or_with_spaces_is_found(tmp_path, settings):
+    from tests.sharedfiles import use_local_files
+
+    use_local_files(settings, tmp_path / "decks")
+    Image.new("RGB", (64, 48), "navy").save(tmp_path / "市場 グラフ.png")
+    (tmp_path / "deck.md").write_text("# 市場は拡大する\n\n![図](<市場 グラフ.png>)\n\n- 成長\n",
+                                      encoding="utf-8")
+    call_command("generate", str(tmp_path / "deck.md"), "-o", str(tmp_path / "deck.pptx"))
+    row = GeneratedPresentation.objects.get()
+    assert row.spec["slides"][0]["image"]["path"] == "市場 グラフ.png"
+
+
 def test_a_json_spec_on_the_command_line_takes_pictures_from_its_own_folder(tmp_path, settings):
     from tests.sharedfiles import use_local_files
 
