@@ -47,6 +47,7 @@ FIRST_WAIT_SECONDS = 15.0
 _in_process = threading.Lock()
 _parsed: tuple[tuple, dict] | None = None  # (the file's identity, its report)
 _started: float | None = None  # when this process's refresh in progress began
+_unreadable: tuple | None = None  # the snapshot that could not be read, warned about once
 _own: tuple[str, dict] | None = None  # (the file, the last report this process could not save)
 
 
@@ -86,8 +87,8 @@ def refresh() -> dict:
 
 def latest() -> dict | None:
     """The newest report this host has: the saved one or this process's own."""
-    global _parsed
-    saved = None
+    global _parsed, _unreadable
+    saved, identity = None, None
     path = _path()
     try:
         info = path.stat()
@@ -100,7 +101,9 @@ def latest() -> dict | None:
     except FileNotFoundError:
         pass
     except (OSError, ValueError) as exc:  # unreadable or cut short: refreshed as if stale
-        logger.warning("the health snapshot could not be read: %s", exc.__class__.__name__)
+        if _unreadable != (identity, exc.__class__):  # once, not on every request
+            logger.warning("the health snapshot could not be read: %s", health.failure_words(exc))
+            _unreadable = (identity, exc.__class__)
     own = _own[1] if _own is not None and _own[0] == str(path) else None
     candidates = [r for r in (saved, own) if r is not None and "checked_at" in r]
     return max(candidates, key=lambda r: r["checked_at"], default=None)
