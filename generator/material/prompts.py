@@ -119,6 +119,7 @@ def apply(deck: dict, storyline, material: Material) -> dict:
     """The model's deck with cell-built charts and tables and id-free source lines."""
     slides = deck.get("slides") or []
     pairs = _pairs(slides, storyline.slides)
+    index: list = []
     for slide, planned in pairs:
         content = cell_content(planned.data, material) if planned else None
         if content and "chart" in content and slide.get("kind") == "chart":
@@ -135,7 +136,37 @@ def apply(deck: dict, storyline, material: Material) -> dict:
                 slide["source"] = line
             elif _ID.search(slide.get("source") or ""):
                 slide["source"] = ""
+        if not slide.get("source"):
+            slide["source"] = source_line(attribution(slide, material, index), material)
+        if not slide["source"]:
+            del slide["source"]
     return deck
+
+
+def attribution(slide: dict, material: Material, index: list) -> list[str]:
+    """Ids of the first passage holding each number written on a slide that cites nothing.
+
+    `index` is filled on first use with each passage's numbers (one pass per deck)."""
+    from .numbers import Known, extract, worth_checking
+    from .review import _texts
+
+    wanted = [n for text in _texts(slide) for n in extract(text) if worth_checking(n, text)]
+    if not wanted:
+        return []
+    if not index:
+        for passage in material.passages:
+            known = Known()
+            known.add_text(passage.text)
+            index.append((passage.id, known))
+    found: list[str] = []
+    for pid, known in index:
+        hits = [n for n in wanted if known.knows(n)]
+        if hits:
+            found.append(pid)
+            wanted = [n for n in wanted if n not in hits]
+        if not wanted or len(found) >= 4:
+            break
+    return found
 
 
 def _furniture(slide: dict) -> set[str]:

@@ -135,3 +135,19 @@ def test_a_revision_is_refused_by_the_budget_too(fake_openai, material, settings
     with pytest.raises(BudgetExceeded):
         revision.revise(load_spec(DECK), 3, "shorten", material=material)
     assert fake_openai.chat_requests() == []
+
+
+def test_a_slide_that_cites_nothing_is_attributed_by_its_numbers(material):
+    from generator.material import prompts
+
+    storyline = drafting.Storyline.model_validate({
+        "title": "EV", "language": "en", "slides": [
+            {"kind": "message", "title": "Passenger cars lead"},
+            {"kind": "message", "title": "Nothing to cite"}]})
+    deck = prompts.apply({"title": "EV", "slides": [
+        {"kind": "message", "title": "Passenger cars lead",
+         "points": [{"text": "74% of EV sales; fleet 310", "sub": []}]},
+        {"kind": "message", "title": "Nothing to cite", "points": ["Invented 63%"]}]},
+        storyline, material)
+    assert deck["slides"][0]["source"] == "report.pdf p. 2"
+    assert "source" not in deck["slides"][1]
