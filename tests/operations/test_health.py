@@ -200,6 +200,8 @@ def test_on_a_full_disk_the_command_prints_the_summary_says_the_report_is_lost_a
         cd {REPO}
         rc=0; "$PY" manage.py healthcheck >"$OUT/stdout" 2>"$OUT/stderr" || rc=$?
         echo $rc >"$OUT/rc"
+        rc=0; "$PY" manage.py healthcheck --json >"$OUT/json" 2>"$OUT/json-stderr" || rc=$?
+        echo $rc >"$OUT/json-rc"
         df -k "$MNT" >"$OUT/df"
         ls -A "$MNT/reports" >"$OUT/reports"
     """, env)
@@ -211,6 +213,9 @@ def test_on_a_full_disk_the_command_prints_the_summary_says_the_report_is_lost_a
     assert "The health report could not be saved (OSError: No space left on device)." in stderr
     assert "Health report saved" not in stdout
     assert (out / "reports").read_text() == ""  # nothing half-written
+    assert (out / "json-rc").read_text().strip() == "1"
+    assert json.loads((out / "json").read_text())["status"] == "critical"  # stdout stays JSON
+    assert "could not be saved" in (out / "json-stderr").read_text()
     assert str(mount) not in stdout  # (the log lines on stderr may say where, for us)
     assert "Traceback" not in stdout and "Logging error" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("The health report could not be saved")
