@@ -57,6 +57,8 @@ def test_the_schema_is_valid_openapi_3_1_and_docs_page_reads_it(client):
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and b"/api/schema" in docs.content
     assert b"/static/ninja/swagger-ui-bundle.js" in docs.content  # served here, no CDN
+    script = client.get("/static/ninja/swagger-ui-bundle.js")
+    assert script.status_code == 200 and b"".join(script.streaming_content)
 
 
 def test_the_schema_uses_the_deckspec_model_itself(client):
