@@ -619,6 +619,8 @@ def _place(loc: tuple[Any, ...], data: Any) -> str:
         rest = list(loc[2:])
         kind = rest.pop(0) if rest and rest[0] in SLIDE_KINDS else _kind_at(data, loc[1])
         field = _dotted(rest)
+        if len(field) > 200:  # a structure nested hundreds deep
+            field = field[:200] + "…"
         head = f"slide {number}" + (f" ({kind})" if kind else "")
         return f"{head}: {field}" if field else head
     return _dotted(list(loc)) or "deck"

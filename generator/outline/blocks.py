@@ -27,6 +27,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 MAX_INFO_CHARS = 500
+MAX_TREE_LEVELS = 4  # as `spec.IssueTreeSlide` draws
 
 
 def info_options(info: str, line: int) -> tuple[str, dict[str, str]]:
@@ -303,6 +304,9 @@ def _tree(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
         node = {"text": text, "children": []}
         while stack and stack[-1][0] >= indent:
             stack.pop()
+        if len(stack) >= MAX_TREE_LEVELS:  # refused here, by its line, before any recursion
+            raise OutlineError(_("an issue tree takes at most %(limit)d levels")
+                               % {"limit": MAX_TREE_LEVELS}, line + 1 + offset)
         if not stack:
             if root is not None:
                 raise OutlineError("an issue tree has one root: indent this line under it",
