@@ -134,7 +134,7 @@ class StorylineForm(forms.Form):
 
 
 class DesignUploadForm(forms.Form):
-    file = forms.FileField(label=_("PowerPoint file (.pptx or .potx)"))
+    file = forms.FileField(label=_("PowerPoint file (.pptx, .potx, .pptm or .potm)"))
     category = forms.CharField(label=_("Category"), max_length=100, required=False)
 
     def clean_file(self):

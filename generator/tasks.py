@@ -35,10 +35,14 @@ def render_previews(presentation_id: int) -> int:
 
 
 def render_asset_thumbnails(asset_id: int) -> int:
+    from .layout_pictures import ensure_layout_pictures
     from .models import DesignAsset
     from .preview import ensure_asset_thumbnails
 
-    return len(ensure_asset_thumbnails(DesignAsset.objects.get(pk=asset_id)))
+    asset = DesignAsset.objects.get(pk=asset_id)
+    count = len(ensure_asset_thumbnails(asset))
+    ensure_layout_pictures(asset)  # the design page's pictures of its empty layouts
+    return count
 
 
 def enqueue_asset_thumbnails(asset_id: int) -> str | None:

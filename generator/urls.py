@@ -31,6 +31,10 @@ urlpatterns = [
     path("designs/<int:pk>/delete/", views.design_delete, name="generator-design-delete"),
     path("designs/<int:pk>/slides/<int:number>.png", views.design_thumbnail,
          name="generator-design-thumbnail"),
+    path("designs/<int:pk>/layouts/<int:number>.png", views.design_layout_picture,
+         name="generator-design-layout"),
+    path("designs/<int:pk>/pictures.json", views.design_pictures,
+         name="generator-design-pictures"),
     path("usage/", views.usage_page, name="generator-usage"),
     # the JSON API (generator.rest): described at /api/schema, browsable at /api/docs
     path("api/", include(rest_urls())),

@@ -97,6 +97,15 @@ def _new_page(request, outline_form, brief_form, parent=None, status=200):
     return render(request, "generator/new.html", context, status=status)
 
 
+def _chosen_design(request) -> dict:
+    """`?asset=ID` (the design page's "Make a deck in this design"): that design preselected;
+    an unknown or malformed id is ignored (the built-in design stays chosen)."""
+    value = request.GET.get("asset", "")
+    wellformed = value.isascii() and value.isdigit() and len(value) <= 18
+    asset = DesignAsset.objects.filter(pk=int(value)).first() if wellformed else None
+    return {"asset": asset.pk} if asset else {}
+
+
 def _brief_ceiling() -> float:
     from .drafting import ceiling
 
@@ -107,7 +116,8 @@ def _brief_ceiling() -> float:
 @require_http_methods(["GET", "POST"])
 def deck_new(request):
     if request.method == "GET":
-        return _new_page(request, OutlineForm(), BriefForm())
+        chosen = _chosen_design(request)
+        return _new_page(request, OutlineForm(initial=chosen), BriefForm(initial=chosen))
     form = OutlineForm(request.POST)
     if not form.is_valid():
         return _new_page(request, form, BriefForm(), status=400)
@@ -282,8 +292,19 @@ def designs(request):
                 return redirect("generator-design", pk=asset.pk)
         status = 400
     assets = DesignAsset.objects.select_related("uploaded_by").prefetch_related("patterns")
-    return render(request, "generator/designs.html", {"form": form, "assets": assets},
-                  status=status)
+    return render(request, "generator/designs.html", {
+        "form": form, "assets": assets, "pictured": _pictured_assets(),
+        "previews_on": previews.available()}, status=status)
+
+
+def _pictured_assets() -> set[int]:
+    """Ids of the assets whose first slide picture is stored (a card shows a placeholder
+    until then, not a broken picture): one listing for the whole library."""
+    import re
+
+    names = _listed(lambda _owner: files.list_names(files.THUMBNAILS), None)
+    found = (re.fullmatch(r".*/asset-(\d+)/slide-0*1\.png", name) for name in names)
+    return {int(match.group(1)) for match in found if match}
 
 
 def _learn_upload(request, form) -> DesignAsset | None:
@@ -307,12 +328,72 @@ def _learn_upload(request, form) -> DesignAsset | None:
 
 @login_required
 def design_detail(request, pk: int):
+    from .design_page import describe
+
     asset = get_object_or_404(DesignAsset, pk=pk)
-    patterns = asset.patterns.order_by("pattern_type", "pattern_name")
+    pictures = _design_pictures(asset)
+    learned = describe(asset)
+    for layout in learned["layouts"]:
+        layout.picture = pictures["layouts"].number_of(layout.name)
     return render(request, "generator/design.html", {
-        "asset": asset, "patterns": patterns, "can_delete": _can_delete(request.user, asset),
-        "thumbnails": range(1, len(_listed(_asset_thumbnails, asset)) + 1),
+        "asset": asset, "can_delete": _can_delete(request.user, asset), **learned,
+        "thumbnails": range(1, pictures["slides"] + 1),
+        "layouts_status": pictures["layouts"].status, "previews_on": previews.available(),
     })
+
+
+def _design_pictures(asset: DesignAsset) -> dict:
+    """The asset's slide-picture count and layout-picture state (a stored asset whose
+    layout pictures were never rendered gets them queued, once an hour at most)."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from . import layout_pictures
+    from .tasks import enqueue_asset_thumbnails
+
+    try:
+        layouts = layout_pictures.state(asset)
+    except SharedFilesError as exc:
+        logger.error("layout pictures of design %s could not be read: %s", asset.pk, exc)
+        layouts = layout_pictures.LayoutPictures("failed")
+    slides = len(_listed(_asset_thumbnails, asset))
+    settled = asset.learned_at and timezone.now() - asset.learned_at > timedelta(minutes=10)
+    if layouts.status == "pending" and slides and settled \
+            and cache.add(f"layout-pictures-{asset.pk}", 1, 3600):
+        enqueue_asset_thumbnails(asset.pk)  # learned before layout pictures existed
+    return {"slides": slides, "layouts": layouts}
+
+
+@login_required
+def design_pictures(request, pk: int):
+    """JSON for the design page and library card: which pictures exist yet."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    asset = get_object_or_404(DesignAsset, pk=pk)
+    pictures = _design_pictures(asset)
+    layouts = pictures["layouts"]
+    return JsonResponse({
+        "slides": [reverse("generator-design-thumbnail", args=[pk, n])
+                   for n in range(1, pictures["slides"] + 1)],
+        "slides_pending": not pictures["slides"] and previews.available(),
+        "layouts_status": layouts.status,
+        "layouts": {name: reverse("generator-design-layout", args=[pk, n])
+                    for n, name in enumerate(layouts.names, start=1)},
+    })
+
+
+@login_required
+def design_layout_picture(request, pk: int, number: int):
+    from .layout_pictures import picture_name
+
+    asset = get_object_or_404(DesignAsset, pk=pk)
+    if number < 1:
+        raise Http404(_("No such slide."))
+    return _serve(lambda: FileResponse(files.open(picture_name(asset, number)),
+                                       content_type="image/png"))
 
 
 def _can_delete(user, asset: DesignAsset) -> bool:

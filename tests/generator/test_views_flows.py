@@ -68,7 +68,7 @@ def test_uploading_a_design_learns_it_and_shows_its_patterns(client, alice, sett
     assert response["Location"] == f"/designs/{asset.pk}/"
     assert asset.uploaded_by == alice and asset.category == "corporate"
     page = client.get(f"/designs/{asset.pk}/").content.decode()
-    assert "theme_colors" in page and "background:#" in page
+    assert "Accent 1" in page and "background:#" in page
     listing = client.get("/designs/").content.decode()
     assert "house.pptx" in listing
 
