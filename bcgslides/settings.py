@@ -339,6 +339,16 @@ USD_JPY_RATE = _positive("USD_JPY_RATE", 150.0)
 API_COST_WARNING_JPY = _positive("API_COST_WARNING_JPY", 3000.0)
 API_COST_LIMIT_JPY = _positive("API_COST_LIMIT_JPY", 5000.0)
 LLM_CACHE_TTL = env.int("LLM_CACHE_TTL", default=7 * 24 * 3600)
+# Source material attached to a brief (generator/material/): intake limits, and how many
+# tokens of it each model call may carry (the most relevant passages first).
+MATERIAL_MAX_FILES = env.int("MATERIAL_MAX_FILES", default=10)
+MATERIAL_MAX_FILE_BYTES = env.int("MATERIAL_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+MATERIAL_MAX_TOTAL_BYTES = env.int("MATERIAL_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
+MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=300)
+MATERIAL_MAX_INFLATED_BYTES = env.int("MATERIAL_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+MATERIAL_STORYLINE_TOKENS = env.int("MATERIAL_STORYLINE_TOKENS", default=6000)
+MATERIAL_FILL_TOKENS = env.int("MATERIAL_FILL_TOKENS", default=8000)
+MATERIAL_REVISION_TOKENS = env.int("MATERIAL_REVISION_TOKENS", default=3000)
 OPENAI_MAX_OUTPUT_TOKENS = env.int("OPENAI_MAX_OUTPUT_TOKENS", default=12000)
 # USD per 1M tokens (input, cached input, output) for models missing from the price table.
 OPENAI_DEFAULT_PRICE = (

@@ -278,7 +278,7 @@ def estimate(brief: str, material: Material | None = None) -> dict:
     material = material or Material()
     story_prompt = sum(costs.estimate_tokens(m["content"]) for m in storyline_messages(
         brief, material)) + costs.estimate_tokens(json.dumps(Storyline.model_json_schema()))
-    fill_material = (min(prompts.budget("MATERIAL_FILL_TOKENS", 8000),
+    fill_material = (min(prompts.budget("MATERIAL_FILL_TOKENS"),
                          costs.estimate_tokens(material.total_text())) if material else 0)
     fill_prompt = (costs.estimate_tokens(_FILL_SYSTEM + brief) + fill_material + 4000
                    + costs.estimate_tokens(json.dumps(json_schema())))
@@ -300,7 +300,7 @@ def ceiling() -> float:
     from . import costs
 
     base = estimate("x" * 60000)  # 20,000 characters of Japanese facts, as bytes
-    material = (prompts.budget("MATERIAL_STORYLINE_TOKENS", 6000)
-                + 2 * prompts.budget("MATERIAL_FILL_TOKENS", 8000))
+    material = (prompts.budget("MATERIAL_STORYLINE_TOKENS")
+                + 2 * prompts.budget("MATERIAL_FILL_TOKENS"))
     extra = costs.cost_jpy(settings.OPENAI_MODEL, prompt=material, completion=0)
     return round(base["jpy_max"] + float(extra), 2)

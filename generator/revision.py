@@ -50,7 +50,7 @@ def messages(spec: DeckSpec, number: int, instruction: str, material: pack.Mater
     if material:
         query = f"{instruction} {json.dumps(slide, ensure_ascii=False)}"
         chosen = choose(material.passages, query,
-                        budget_tokens=prompts.budget("MATERIAL_REVISION_TOKENS", 3000))
+                        budget_tokens=prompts.budget("MATERIAL_REVISION_TOKENS"))
         user += "\n\nMaterial:\n" + prompts.passage_block(chosen)
     return [{"role": "system", "content": _SYSTEM.format(language=language)},
             {"role": "user", "content": user}]

@@ -30,29 +30,29 @@ OOXML_MAIN = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml",
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def limit(name: str, default: int) -> int:
-    """A limit from settings (e.g. MATERIAL_MAX_FILES) or its default."""
-    return int(getattr(settings, name, default))
+def limit(name: str) -> int:
+    """A limit from settings (e.g. MATERIAL_MAX_FILES; defaults in bcgslides.settings)."""
+    return int(getattr(settings, name))
 
 
 def max_files() -> int:
-    return limit("MATERIAL_MAX_FILES", 10)
+    return limit("MATERIAL_MAX_FILES")
 
 
 def max_file_bytes() -> int:
-    return limit("MATERIAL_MAX_FILE_BYTES", 20 * 1024 * 1024)
+    return limit("MATERIAL_MAX_FILE_BYTES")
 
 
 def max_total_bytes() -> int:
-    return limit("MATERIAL_MAX_TOTAL_BYTES", 50 * 1024 * 1024)
+    return limit("MATERIAL_MAX_TOTAL_BYTES")
 
 
 def max_pages() -> int:
-    return limit("MATERIAL_MAX_PAGES", 300)
+    return limit("MATERIAL_MAX_PAGES")
 
 
 def max_inflated_bytes() -> int:
-    return limit("MATERIAL_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
+    return limit("MATERIAL_MAX_INFLATED_BYTES")
 
 
 class SourceRefused(GeneratorError):

@@ -37,8 +37,9 @@ PREVIEW_ROWS = 4
 NO_SOURCE_LINE = {"cover", "section", "appendix"}
 
 
-def budget(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+def budget(name: str) -> int:
+    """Tokens of material a call may carry (MATERIAL_*_TOKENS in bcgslides.settings)."""
+    return int(getattr(settings, name))
 
 
 def passage_block(passages: list[Passage]) -> str:
@@ -57,7 +58,7 @@ def tables_block(material: Material) -> str:
 
 def storyline_material(brief: str, material: Material) -> str:
     chosen = choose(material.passages, brief,
-                    budget_tokens=budget("MATERIAL_STORYLINE_TOKENS", 6000))
+                    budget_tokens=budget("MATERIAL_STORYLINE_TOKENS"))
     parts = ["Material (the passages most relevant to the brief):", passage_block(chosen)]
     if material.tables:
         parts += ["Spreadsheet tables:", tables_block(material)]
@@ -67,7 +68,7 @@ def storyline_material(brief: str, material: Material) -> str:
 def fill_material(brief: str, storyline, material: Material) -> str:
     cited = tuple(i for s in storyline.slides for i in s.sources)
     query = brief + "\n" + " ".join(f"{s.title} {s.content}" for s in storyline.slides)
-    chosen = choose(material.passages, query, budget_tokens=budget("MATERIAL_FILL_TOKENS", 8000),
+    chosen = choose(material.passages, query, budget_tokens=budget("MATERIAL_FILL_TOKENS"),
                     must=cited)
     parts = ["Material:", passage_block(chosen)]
     fixed = []

@@ -47,6 +47,15 @@ def test_pictures_of_a_deleted_deck_go_and_those_of_a_live_one_stay(tmp_path):
     assert files.exists(live_picture) and not files.exists(gone_picture)
 
 
+def test_the_material_of_a_deleted_brief_goes(tmp_path):
+    live = GeneratedPresentation.objects.create(title="live")
+    kept = stored(tmp_path, f"material/{live.pk}.json", age_hours=48)
+    gone = stored(tmp_path, f"material/{live.pk + 1000}.json", age_hours=48)
+
+    assert orphans.sweep() == [gone]
+    assert files.exists(kept)
+
+
 def test_the_sweep_is_scheduled():
     from operations.schedules import SCHEDULES
 
