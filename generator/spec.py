@@ -717,8 +717,9 @@ def source_text_problem(text: str) -> tuple[int, int, str] | None:
     start = bad.start()
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
-    return line, column, _("the control character U+%(code)04X is not allowed (it cannot be "
-                           "stored or written into a slide); remove it") % {"code": ord(bad.group())}
+    message = _("the control character U+%(code)04X is not allowed (it cannot be stored or "
+                "written into a slide); remove it")
+    return line, column, message % {"code": ord(bad.group())}
 
 
 def check_source_text(text: str) -> None:

@@ -149,7 +149,8 @@ def corpus(limit: int) -> list[Case]:
         Case("process steps of spaces", "# T\n\n```process\n" + (" " * 1000 + "x\n") * 990
              + "```\n", "steps"),
         Case("an issue tree 1,400 deep", "# T\n\n```tree\n" + "".join(
-            " " * i + "n\n" for i in range(1400)) + "```\n", "line 8: an issue tree takes at most 4"),
+            " " * i + "n\n" for i in range(1400)) + "```\n",
+             "line 8: an issue tree takes at most 4"),
         Case("blank lines in a KPI block", "# T\n\n```kpi\n" + "\n" * 990_000 + "```\n",
              "lines"),
         Case("a KPI block of 19,000 blank lines", "# T\n\n```kpi\n" + "\n" * 19_000 + "```\n",

@@ -239,7 +239,7 @@ def test_the_command_line_refuses_a_nul_with_its_line(tmp_path):
     assert nothing_stored() and not (tmp_path / "bell.pptx").exists()
 
 
-# -- 17.12 every /api/ error is JSON with a 4xx ------------------------------------------------------
+# -- 17.12 every /api/ error is JSON with a 4xx ---------------------------------------------
 def test_an_oversize_body_is_a_json_413(client, alice_token, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     for url in ("/api/presentations", "/api/outline/validate"):
