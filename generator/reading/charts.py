@@ -1,0 +1,193 @@
+"""A native PowerPoint chart read back into a ChartSpec dict (its numbers, not a picture).
+
+Returns None for a chart it cannot read faithfully (the caller then carries the
+chart over as a picture of its region and lists it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import MAX_CATEGORIES, MAX_SERIES, ChartSpec
+
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+
+# python-pptx XL_CHART_TYPE names -> our chart types, by prefix (longest first)
+_TYPES = (
+    ("COLUMN_STACKED_100", "stacked100_column"), ("COLUMN_STACKED", "stacked_column"),
+    ("THREE_D_COLUMN_STACKED_100", "stacked100_column"),
+    ("THREE_D_COLUMN_STACKED", "stacked_column"),
+    ("BAR_STACKED_100", "stacked100_bar"), ("BAR_STACKED", "stacked_bar"),
+    ("THREE_D_BAR_STACKED_100", "stacked100_bar"), ("THREE_D_BAR_STACKED", "stacked_bar"),
+    ("COLUMN", "column"), ("THREE_D_COLUMN", "column"), ("CYLINDER", "column"),
+    ("CONE", "column"), ("PYRAMID", "column"),
+    ("BAR", "bar"), ("THREE_D_BAR", "bar"),
+    ("LINE", "line"), ("THREE_D_LINE", "line"), ("AREA", "line"), ("THREE_D_AREA", "line"),
+    ("RADAR", "line"), ("STOCK", "line"), ("SURFACE", "line"),
+    ("PIE", "pie"), ("THREE_D_PIE", "pie"), ("BAR_OF_PIE", "pie"),
+    ("DOUGHNUT", "doughnut"),
+    ("XY_SCATTER", "scatter"), ("BUBBLE", "bubble"), ("THREE_D_BUBBLE", "bubble"),
+)
+
+
+def chart_type(chart) -> str | None:
+    """Our chart type for a python-pptx chart (None when it is not one we draw)."""
+    try:
+        name = chart.chart_type.name if chart.chart_type is not None else ""
+    except (KeyError, ValueError, AttributeError, NotImplementedError):
+        return None
+    for prefix, ours in sorted(_TYPES, key=lambda t: -len(t[0])):
+        if name == prefix or name.startswith(prefix + "_") or name.startswith(prefix):
+            return ours
+    return None
+
+
+def read_chart(chart) -> dict | None:
+    """The chart as a ChartSpec dict, validated; None when it cannot be read faithfully."""
+    kind = chart_type(chart)
+    if kind is None:
+        return None
+    try:
+        data = _xy(chart, kind) if kind in ("scatter", "bubble") else _categories(chart, kind)
+        if data is None:
+            return None
+        data.update(_titles(chart))
+        data["legend"] = bool(chart.has_legend)
+        ChartSpec.model_validate(data)
+    except Exception:  # any chart python-pptx or our schema cannot take: a picture instead
+        return None
+    return data
+
+
+def _categories(chart, kind: str) -> dict | None:
+    """Categories and series from the chart's cached data (every plot of a combination
+    chart; read from the XML, as python-pptx cannot read some plots, e.g. 3-D area)."""
+    categories: list[str] = []
+    series = []
+    for element in chart._chartSpace.xpath(".//c:plotArea/*/c:ser"):
+        if not categories:
+            categories = _texts(element.find(f"{C}cat"))
+        values = _numbers(element, "val")
+        series.append({"name": _xml_series_name(element, len(series)), "values": values})
+    if not series or len(series) > MAX_SERIES:
+        return None
+    width = max(len(categories), *(len(s["values"]) for s in series))
+    categories += [""] * (width - len(categories))
+    for s in series:
+        s["values"] += [None] * (width - len(s["values"]))
+    series = [s for s in series if any(v is not None for v in s["values"])]
+    if not series:
+        return None
+    kind = _fitting_kind(kind, series, width)
+    return {"type": kind, "categories": categories, "series": series}
+
+
+def _texts(element) -> list[str]:
+    """The cached labels of `c:cat` (text or numbers; the last level of multi-level ones)."""
+    if element is None:
+        return []
+    cache = element.find(f".//{C}strCache")
+    if cache is None:
+        cache = element.find(f".//{C}numCache")
+    if cache is None:
+        levels = element.findall(f".//{C}lvl")
+        cache = levels[0] if levels else None
+    if cache is None:
+        return []
+    count_el = cache.find(f"{C}ptCount")
+    points = cache.findall(f"{C}pt")
+    count = int(count_el.get("val")) if count_el is not None else len(points)
+    labels = [""] * count
+    for point in points:
+        index = int(point.get("idx", "0"))
+        v = point.find(f"{C}v")
+        if v is not None and 0 <= index < count:
+            labels[index] = " ".join((v.text or "").split())[:200]
+    return labels
+
+
+def _xml_series_name(element, index: int) -> str:
+    name = " ".join(" ".join(element.xpath("./c:tx//c:v/text() | ./c:tx//a:t/text()")).split())
+    return name[:200] or f"Series {index + 1}"
+
+
+def _fitting_kind(kind: str, series: list[dict], width: int) -> str:
+    """A type that can carry the numbers when the original cannot (the numbers come first)."""
+    negative = any(v is not None and v < 0 for s in series for v in s["values"])
+    if kind == "pie" and len(series) > 1 and not negative:
+        kind = "doughnut"
+    if kind in ("pie", "doughnut") and (negative or width > MAX_CATEGORIES[kind]):
+        kind = "column"
+    if width > MAX_CATEGORIES[kind]:
+        kind = "line"
+    return kind
+
+
+def _numbers(element, tag: str) -> list[float | None]:
+    """The cached numbers of `c:xVal`/`c:yVal`/`c:bubbleSize` under a series element."""
+    found = element.find(f"{C}{tag}")
+    if found is None:
+        return []
+    cache = found.find(f".//{C}numCache")
+    if cache is None:
+        return []
+    count_el = cache.find(f"{C}ptCount")
+    count = int(count_el.get("val")) if count_el is not None else 0
+    values: list[float | None] = [None] * count
+    for point in cache.findall(f"{C}pt"):
+        index = int(point.get("idx", "0"))
+        v = point.find(f"{C}v")
+        if v is not None and 0 <= index < count:
+            values[index] = float(v.text)
+    return values
+
+
+def _xy(chart, kind: str) -> dict | None:
+    points = []
+    for index, element in enumerate(chart._chartSpace.xpath(".//c:plotArea/*/c:ser")):
+        xs, ys = _numbers(element, "xVal"), _numbers(element, "yVal")
+        sizes = _numbers(element, "bubbleSize") if kind == "bubble" else []
+        if not xs:  # x values as text or missing: PowerPoint numbers the points 1..n
+            xs = [float(i + 1) for i in range(len(ys))]
+        name = _xml_series_name(element, index)
+        for i, (x, y) in enumerate(zip(xs, ys)):
+            if x is None or y is None:
+                continue
+            point = {"x": x, "y": y, "series": name}
+            if kind == "bubble":
+                size = sizes[i] if i < len(sizes) else None
+                if size is None or size < 0:
+                    return None
+                point["size"] = size
+            points.append(point)
+    return {"type": kind, "points": points} if points else None
+
+
+def _titles(chart) -> dict:
+    titles = {}
+    for key, getter in (("x_title", "category_axis"), ("y_title", "value_axis")):
+        try:
+            axis = getattr(chart, getter)
+            if axis.has_title and axis.axis_title.has_text_frame:
+                text = " ".join(axis.axis_title.text_frame.text.split())
+                if text:
+                    titles[key] = text[:200]
+        except (ValueError, AttributeError, NotImplementedError, KeyError):
+            continue
+    return titles
+
+
+def chart_words(chart) -> str:
+    """Every text of the chart (title, categories, series names) for the word checks."""
+    root = chart._chartSpace
+    return " ".join(t for t in root.itertext() if t and not _is_number(t))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
