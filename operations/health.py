@@ -5,7 +5,10 @@ too), so the probes it does well — database, cache, storage — run through
 its `HealthCheck.get_result`, and our runner adds the checks with thresholds
 (disk, memory, logs, OpenAI cost, task queue) and the levels the manual uses:
 healthy < warning < unhealthy < critical.  `/api/health` answers 200 for
-healthy or warning and 503 otherwise; `manage.py healthcheck` exits 0, 2, 1.
+healthy or warning and 503 otherwise (from the host's snapshot of these
+reports, operations.health_snapshot; statuses only unless staff ask);
+`manage.py healthcheck` exits 0, 2, 1.  No message in a report names a path,
+a host, an endpoint or a bucket: the log says where.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from django.utils import timezone
 from health_check.checks import Storage
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
+from generator.files import _REFUSED as _REFUSED_CODES  # one list of the store's refusals
+from generator.files import _UNREACHABLE as _UNREACHABLE_KINDS
 from generator.files import describe_failure, quick_storage
 
 from . import logtail
@@ -85,12 +90,6 @@ class SharedFilesProbe(Storage):
             # the where, for the log only (the report may reach anyone)
             logger.warning("shared files probe: %s", describe_failure(exc))
             raise ServiceUnavailable(shared_files_failure(exc)) from None
-
-
-_REFUSED_CODES = ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-                  "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed")
-_UNREACHABLE_KINDS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
-                      "ConnectionClosedError", "ProxyConnectionError", "SSLError")
 
 
 def shared_files_failure(exc: BaseException) -> str:
