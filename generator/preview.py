@@ -120,6 +120,19 @@ def _run(command: list[str], *, timeout: int, isolated: bool = False) -> None:
 
 
 def _to_pdf(source: Path, work: Path) -> Path:
+    """`work/deck.pdf`, through this worker's warm LibreOffice (`converter`), or a one-shot
+    soffice where that cannot run."""
+    from . import converter
+
+    pdf = work / "deck.pdf"
+    converter.to_pdf(source, pdf, cold=lambda deck: _to_pdf_cold(deck, work))
+    if not pdf.is_file():
+        raise PreviewError("LibreOffice produced no PDF (the file may be damaged)")
+    return pdf
+
+
+def _to_pdf_cold(source: Path, work: Path) -> Path:
+    """A LibreOffice started for this one deck (about 5 s), with its own profile."""
     profile = (work / "profile").as_uri()
     _run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
           "--convert-to", "pdf", "--outdir", str(work), str(source)], timeout=CONVERT_TIMEOUT,

@@ -1,0 +1,141 @@
+"""The warm LibreOffice converter: same pictures as a one-shot soffice, restarted when it dies,
+killed when it hangs, no network.  Real LibreOffice throughout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from generator import converter, preview
+from generator.markdown import read_outline
+from generator.render import render_to_file
+
+pytestmark = pytest.mark.slow
+OUTLINE = "".join(f"# Message number {n} is a full sentence\n\n- a point\n- another\n\n"
+                  for n in range(1, 5))
+
+
+@pytest.fixture
+def deck(tmp_path, settings) -> Path:
+    settings.PREVIEWS_ENABLED = True
+    if not preview.available() or converter.uno_python() is None:
+        pytest.skip("LibreOffice, pdftoppm and python3-uno are installed by bin/setup")
+    out = tmp_path / "deck.pptx"
+    render_to_file(read_outline(OUTLINE), out)
+    return out
+
+
+@pytest.fixture
+def warm():
+    made = converter.WarmConverter(timeout=60)
+    yield made
+    made.close()
+
+
+def _group(pgid: int) -> dict[int, str]:
+    """pid -> command name of every live process in process group `pgid`."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:]
+        state, _ppid, group = rest.split()[:3]
+        if int(group) == pgid and state != "Z":
+            found[int(entry.name)] = name
+    return found
+
+
+def _office(warm: converter.WarmConverter) -> int:
+    office = [pid for pid, name in _group(warm.pid).items() if name.startswith("soffice")]
+    assert office, "soffice runs in the converter's process group"
+    return max(office)  # soffice.bin, started last
+
+
+def test_warm_pictures_match_a_one_shot_soffice(deck, tmp_path, settings):
+    settings.PREVIEWS_WARM_CONVERTER = False
+    cold = preview.render_thumbnails(deck, tmp_path / "cold")
+    settings.PREVIEWS_WARM_CONVERTER = True
+    first = preview.render_thumbnails(deck, tmp_path / "warm1")
+    started = time.monotonic()
+    again = preview.render_thumbnails(deck, tmp_path / "warm2")
+    warm_seconds = time.monotonic() - started
+    slides = len(Presentation(str(deck)).slides)
+    assert len(cold) == len(first) == len(again) == slides == 4
+    assert (tmp_path / "warm2" / "deck.pdf").read_bytes().startswith(b"%PDF")
+    assert converter.for_this_process().starts == 1  # the second deck reused the first's soffice
+    assert warm_seconds < 60
+
+
+def test_a_killed_soffice_is_started_again_and_the_next_deck_converts(deck, tmp_path, warm):
+    warm.to_pdf(deck, tmp_path / "one.pdf")
+    listener = warm.pid
+    os.kill(_office(warm), signal.SIGKILL)
+    time.sleep(0.5)
+    warm.to_pdf(deck, tmp_path / "two.pdf")
+    assert (tmp_path / "two.pdf").read_bytes().startswith(b"%PDF")
+    assert warm.starts == 2 and warm.pid != listener
+    assert not _group(listener)  # nothing of the dead one is left running
+
+
+def test_a_killed_listener_is_started_again(deck, tmp_path, warm):
+    warm.to_pdf(deck, tmp_path / "one.pdf")
+    os.killpg(warm.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    warm.to_pdf(deck, tmp_path / "two.pdf")
+    assert (tmp_path / "two.pdf").is_file() and warm.starts == 2
+
+
+def test_a_hung_soffice_is_killed_after_the_timeout(deck, tmp_path, warm):
+    warm.to_pdf(deck, tmp_path / "one.pdf")
+    listener, office = warm.pid, _office(warm)
+    warm.timeout = 3
+    os.kill(office, signal.SIGSTOP)  # alive but answering nothing, as a hung soffice
+    started = time.monotonic()
+    with pytest.raises(converter.ConverterHung):
+        warm.to_pdf(deck, tmp_path / "two.pdf")
+    assert 3 <= time.monotonic() - started < 20
+    assert not _group(listener) and warm.pid is None  # killed, soffice too
+    warm.timeout = 60
+    warm.to_pdf(deck, tmp_path / "three.pdf")  # and the next deck gets a fresh one
+    assert (tmp_path / "three.pdf").is_file() and warm.starts == 2
+
+
+def test_a_damaged_deck_is_refused_and_the_converter_stays(deck, tmp_path, warm):
+    warm.to_pdf(deck, tmp_path / "one.pdf")
+    listener = warm.pid
+    damaged = tmp_path / "damaged.pptx"
+    damaged.write_bytes(deck.read_bytes()[:3000])
+    with pytest.raises(preview.PreviewError, match="no PDF"):
+        warm.to_pdf(damaged, tmp_path / "bad.pdf")
+    assert not (tmp_path / "bad.pdf").exists()
+    assert warm.pid == listener and warm.starts == 1
+
+
+def test_the_warm_soffice_has_no_network(deck, tmp_path, warm):
+    if not preview.no_network_prefix():
+        pytest.skip("this system allows no network namespace (outside links are still removed)")
+    warm.to_pdf(deck, tmp_path / "one.pdf")
+    ours = os.readlink("/proc/self/ns/net")
+    assert os.readlink(f"/proc/{_office(warm)}/ns/net") != ours
+
+
+def test_each_process_has_its_own_converter(deck):
+    mine = converter.for_this_process()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        own = converter.for_this_process()
+        os.write(write, b"1" if own is not mine else b"0")
+        own.close()
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 1) == b"1"
