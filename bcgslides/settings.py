@@ -112,7 +112,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the load balancer's probe speaks plain HTTP
+# the load balancer's probes (health, liveness) speak plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^api/health(/live)?$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -363,6 +364,8 @@ HEALTH_DISK_CRITICAL_PERCENT = _positive("HEALTH_DISK_CRITICAL_PERCENT", 90.0)
 HEALTH_MEMORY_WARNING_PERCENT = _positive("HEALTH_MEMORY_WARNING_PERCENT", 80.0)
 HEALTH_MEMORY_CRITICAL_PERCENT = _positive("HEALTH_MEMORY_CRITICAL_PERCENT", 90.0)
 HEALTH_LOG_WARNING_MB = _positive("HEALTH_LOG_WARNING_MB", 100.0)
+# Seconds /api/health serves the host's last report before a request refreshes it.
+HEALTH_SNAPSHOT_SECONDS = _positive("HEALTH_SNAPSHOT_SECONDS", 10.0)
 HEALTH_QUEUE_BACKLOG_WARNING = env.int("HEALTH_QUEUE_BACKLOG_WARNING", default=50)
 # The endpoint the performance monitor times (the running web server).
 HEALTH_URL = env.str("HEALTH_URL", default="http://127.0.0.1:5000/api/health")

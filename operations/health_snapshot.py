@@ -53,7 +53,7 @@ _own: tuple[str, dict] | None = None  # (the file, the last report this process 
 
 def max_age() -> float:
     """Seconds a report is served before the next request refreshes it."""
-    return float(getattr(settings, "HEALTH_SNAPSHOT_SECONDS", 10.0))
+    return float(settings.HEALTH_SNAPSHOT_SECONDS)
 
 
 def current() -> dict:

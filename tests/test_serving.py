@@ -97,7 +97,8 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_plain_http_is_redirected(guni
     port = gunicorn(HTTPS="true")
     plain = get(port, "/accounts/login/")
     assert plain.status == 301 and plain.getheader("Location").startswith("https://")
-    assert get(port, "/api/health").status in (200, 503)  # the balancer's probe stays plain
+    assert get(port, "/api/health").status in (200, 503)  # the balancer's probes stay plain
+    assert get(port, "/api/health/live").status == 200
     proxied = get(port, "/accounts/login/", **{"X-Forwarded-Proto": "https"})
     assert proxied.status == 200
     cookie = proxied.getheader("Set-Cookie") or ""
