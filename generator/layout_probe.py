@@ -87,7 +87,11 @@ def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
         deck = Path(work) / "layouts.pptx"
         prs.save(str(deck))
         pictures = render_thumbnails(deck, Path(work) / "out", width=PROBE_WIDTH)
-        return [Image.open(picture).convert("RGB") for picture in pictures]
+        loaded = []
+        for picture in pictures:
+            with Image.open(picture) as image:
+                loaded.append(image.convert("RGB"))
+        return loaded
 
 
 def own_colors(layout) -> dict[str, str]:
@@ -163,8 +167,71 @@ def _probe_xml(prs, layout) -> dict:
         if under:
             placeholders[str(idx)] = {"type": kind, "own": own.get(str(idx)),
                                       **Behind.plain(under).to_json()}
-    return {"source": "xml", "background": background, "free": None, "mask": None,
-            "placeholders": placeholders}
+    probe = {"source": "xml", "background": background, "free": None, "mask": None,
+             "placeholders": placeholders}
+    surface = xml_surface(prs, layout, background or "FFFFFF")
+    if surface is not None:
+        width, height = int(prs.slide_width), int(prs.slide_height)
+        fx, fy, fw, fh = surface.free_fraction()
+        probe["free"] = [int(fx * width), int(fy * height), int(fw * width), int(fh * height)]
+        probe["mask"] = surface.mask_rows()
+    return probe
+
+
+def xml_surface(prs, layout, background: str):
+    """The graphics of a layout and its master as the XML places them (pictures, filled
+    shapes, lines; not placeholders, not a full-slide backdrop) on the surface grid.
+    None when there are none."""
+    from .surface import GRID_COLUMNS, Surface
+
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    boxes = []
+    for source in (layout.slide_master, layout):
+        for shape in source.shapes:
+            if shape.is_placeholder or shape.left is None or shape.width is None:
+                continue
+            if shape.width >= width * 0.95 and shape.height >= height * 0.95:
+                continue  # a backdrop: its colour is what `xml_background` cannot read
+            if _invisible(shape):
+                continue
+            boxes.append((int(shape.left), int(shape.top), int(shape.left + shape.width),
+                          int(shape.top + max(shape.height, 12700))))
+    if not boxes:
+        return None
+    columns = GRID_COLUMNS
+    rows = max(round(columns * height / width), 1)
+    plain = []
+    for r in range(rows):
+        top, bottom = r * height // rows, (r + 1) * height // rows
+        row = []
+        for c in range(columns):
+            left, right = c * width // columns, (c + 1) * width // columns
+            row.append(not any(b[0] < right and left < b[2] and b[1] < bottom and top < b[3]
+                               for b in boxes))
+        plain.append(row)
+    return Surface(columns=columns, rows=rows, background=background, plain=plain)
+
+
+def _invisible(shape) -> bool:
+    """A shape that draws nothing: no fill, no line, no text."""
+    A = "{%s}" % NS["a"]
+    tag = shape._element.tag.rsplit("}", 1)[-1]
+    if tag in ("pic", "graphicFrame", "grpSp", "cxnSp"):
+        return False
+    sp_pr = shape._element.find("p:spPr", NS)
+    style = shape._element.find("p:style", NS)
+    filled = sp_pr is not None and sp_pr.find(f"{A}noFill") is None and any(
+        sp_pr.find(f"{A}{kind}") is not None
+        for kind in ("solidFill", "gradFill", "blipFill", "pattFill"))
+    if not filled and style is not None and sp_pr is not None \
+            and sp_pr.find(f"{A}noFill") is None:
+        ref = style.find(f"{A}fillRef")
+        filled = ref is not None and ref.get("idx", "0") != "0"
+    lined = sp_pr is not None and sp_pr.find(f"{A}ln") is not None \
+        and sp_pr.find(f"{A}ln/{A}noFill") is None
+    text = getattr(shape, "has_text_frame", False) and shape.has_text_frame \
+        and shape.text_frame.text.strip()
+    return not (filled or lined or text)
 
 
 def fill_under(layout, box: list[int], colors: ColorResolver, background: str | None

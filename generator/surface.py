@@ -188,7 +188,9 @@ def behind(image: Image.Image, box: tuple[int, int, int, int]) -> Behind | None:
         scale = (4096 / (crop.width * crop.height)) ** 0.5
         crop = crop.resize((max(int(crop.width * scale), 1), max(int(crop.height * scale), 1)),
                            Image.Resampling.NEAREST)
-    pixels = sorted(crop.getdata(), key=lambda v: 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2])
+    raw = crop.tobytes()  # RGB triples
+    pixels = sorted((tuple(raw[i:i + 3]) for i in range(0, len(raw), 3)),
+                    key=lambda v: 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2])
     count = len(pixels)
     return Behind(median=hex_of(pixels[count // 2]), dark=hex_of(pixels[int(count * 0.05)]),
                   light=hex_of(pixels[min(int(count * 0.95), count - 1)]))

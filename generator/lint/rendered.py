@@ -61,13 +61,14 @@ def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
     prs = Presentation(str(deck))
     if not pictures or len(pictures) != len(prs.slides):
         return []
-    width = Image.open(pictures[0]).width
+    with Image.open(pictures[0]) as first:
+        width = first.width
     layouts = _layouts_used(prs)
     with tempfile.TemporaryDirectory(prefix="bcgslides-bare-") as work:
         bare_deck = Path(work) / "bare.pptx"
         _bare_copy(deck, layouts).save(str(bare_deck))
         bare = render_thumbnails(bare_deck, Path(work) / "out", width=width)
-        bare_images = [Image.open(p).convert("RGB") for p in bare]
+        bare_images = [_load(p) for p in bare]
     count = len(prs.slides)
     surfaces = {name: analyse(bare_images[count + i]) for i, name in enumerate(layouts)
                 if count + i < len(bare_images)}
@@ -75,11 +76,16 @@ def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
     for number, (slide, picture) in enumerate(zip(prs.slides, pictures), start=1):
         if number - 1 >= len(bare_images):
             break
-        seen = Image.open(picture).convert("RGB")
+        seen = _load(picture)
         checker = _SlidePictures(prs, slide, number, seen, bare_images[number - 1],
                                  surfaces.get(slide.slide_layout.name))
         issues += checker.run()
     return issues
+
+
+def _load(path: Path) -> Image.Image:
+    with Image.open(path) as image:
+        return image.convert("RGB")
 
 
 def _layouts_used(prs) -> list[str]:
