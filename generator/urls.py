@@ -19,6 +19,7 @@ urlpatterns = [
     path("decks/new/", views.deck_new, name="generator-new"),
     path("decks/new/brief/", views.deck_brief, name="generator-brief"),
     path("decks/<int:pk>/", views.deck_detail, name="generator-deck"),
+    path("decks/<int:pk>/status.json", views.deck_status, name="generator-deck-status"),
     path("decks/<int:pk>/storyline/", views.deck_storyline, name="generator-storyline"),
     path("decks/<int:pk>/edit/", views.deck_edit, name="generator-edit"),
     path("decks/<int:pk>/revise/", views.deck_revise, name="generator-revise"),

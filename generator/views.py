@@ -13,12 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, decks, files, previews, usage
+from . import access, deck_page, decks, files, previews, usage
 from .api import deck_file_response
 from .errors import GeneratorError, SharedFilesError
 from .forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
@@ -160,8 +160,17 @@ def deck_detail(request, pk: int):
         "storyline_json": json.dumps(row.storyline, ensure_ascii=False) if row.storyline else "",
         "lint": row.lint_report or {},
         "material": _material_review(row),
+        "stage_label": deck_page.stage_label(
+            row, pictures_pending=not pictures and previews.available()),
     }
     return render(request, "generator/detail.html", context)
+
+
+@login_required
+def deck_status(request, pk: int):
+    """The deck page's JSON, polled until the deck's pictures and PDF exist."""
+    row = _visible_or_404(request, pk)
+    return JsonResponse(deck_page.follow(row), json_dumps_params={"ensure_ascii": False})
 
 
 def _material_review(row: GeneratedPresentation) -> dict | None:
@@ -258,8 +267,12 @@ def _pdf_response(row: GeneratedPresentation) -> FileResponse:
     name = previews.pdf(row)
     if name is None:
         raise Http404(_("No PDF for this deck."))
-    return FileResponse(files.open(name), as_attachment=True,
-                        filename=f"{(row.title or 'deck')[:80]}-v{row.version}.pdf")
+    from .download_names import attachment_header, deck_file_name
+
+    response = FileResponse(files.open(name), content_type="application/pdf")
+    response["Content-Disposition"] = attachment_header(
+        deck_file_name(row.title, row.version, "pdf"))
+    return response
 
 
 @login_required
@@ -282,6 +295,8 @@ def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def designs(request):
+    from .design_pictures import card_pictures
+
     form = DesignUploadForm()
     status = 200
     if request.method == "POST":
@@ -291,20 +306,12 @@ def designs(request):
             if asset is not None:
                 return redirect("generator-design", pk=asset.pk)
         status = 400
-    assets = DesignAsset.objects.select_related("uploaded_by").prefetch_related("patterns")
+    assets = list(DesignAsset.objects.select_related("uploaded_by").prefetch_related("patterns"))
+    pictures = card_pictures(assets)
+    for asset in assets:
+        asset.card_picture = pictures.get(asset.pk)
     return render(request, "generator/designs.html", {
-        "form": form, "assets": assets, "pictured": _pictured_assets(),
-        "previews_on": previews.available()}, status=status)
-
-
-def _pictured_assets() -> set[int]:
-    """Ids of the assets whose first slide picture is stored (a card shows a placeholder
-    until then, not a broken picture): one listing for the whole library."""
-    import re
-
-    names = _listed(lambda _owner: files.list_names(files.THUMBNAILS), None)
-    found = (re.fullmatch(r".*/asset-(\d+)/slide-0*1\.png", name) for name in names)
-    return {int(match.group(1)) for match in found if match}
+        "form": form, "assets": assets, "previews_on": previews.available()}, status=status)
 
 
 def _learn_upload(request, form) -> DesignAsset | None:
@@ -329,60 +336,28 @@ def _learn_upload(request, form) -> DesignAsset | None:
 @login_required
 def design_detail(request, pk: int):
     from .design_page import describe
+    from .design_pictures import pictures_of
 
     asset = get_object_or_404(DesignAsset, pk=pk)
-    pictures = _design_pictures(asset)
+    pictures = pictures_of(asset)
     learned = describe(asset)
     for layout in learned["layouts"]:
-        layout.picture = pictures["layouts"].number_of(layout.name)
+        layout.picture = pictures.layouts.number_of(layout.name)
     return render(request, "generator/design.html", {
         "asset": asset, "can_delete": _can_delete(request.user, asset), **learned,
-        "thumbnails": range(1, pictures["slides"] + 1),
-        "layouts_status": pictures["layouts"].status, "previews_on": previews.available(),
+        "thumbnails": range(1, pictures.slides + 1), "slides_pending": pictures.slides_pending,
+        "layouts_status": pictures.layouts.status, "previews_on": previews.available(),
     })
-
-
-def _design_pictures(asset: DesignAsset) -> dict:
-    """The asset's slide-picture count and layout-picture state (a stored asset whose
-    layout pictures were never rendered gets them queued, once an hour at most)."""
-    from datetime import timedelta
-
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from . import layout_pictures
-    from .tasks import enqueue_asset_thumbnails
-
-    try:
-        layouts = layout_pictures.state(asset)
-    except SharedFilesError as exc:
-        logger.error("layout pictures of design %s could not be read: %s", asset.pk, exc)
-        layouts = layout_pictures.LayoutPictures("failed")
-    slides = len(_listed(_asset_thumbnails, asset))
-    settled = asset.learned_at and timezone.now() - asset.learned_at > timedelta(minutes=10)
-    if layouts.status == "pending" and slides and settled \
-            and cache.add(f"layout-pictures-{asset.pk}", 1, 3600):
-        enqueue_asset_thumbnails(asset.pk)  # learned before layout pictures existed
-    return {"slides": slides, "layouts": layouts}
 
 
 @login_required
 def design_pictures(request, pk: int):
     """JSON for the design page and library card: which pictures exist yet."""
     from django.http import JsonResponse
-    from django.urls import reverse
 
-    asset = get_object_or_404(DesignAsset, pk=pk)
-    pictures = _design_pictures(asset)
-    layouts = pictures["layouts"]
-    return JsonResponse({
-        "slides": [reverse("generator-design-thumbnail", args=[pk, n])
-                   for n in range(1, pictures["slides"] + 1)],
-        "slides_pending": not pictures["slides"] and previews.available(),
-        "layouts_status": layouts.status,
-        "layouts": {name: reverse("generator-design-layout", args=[pk, n])
-                    for n, name in enumerate(layouts.names, start=1)},
-    })
+    from .design_pictures import pictures_of
+
+    return JsonResponse(pictures_of(get_object_or_404(DesignAsset, pk=pk)).as_json())
 
 
 @login_required
@@ -398,12 +373,6 @@ def design_layout_picture(request, pk: int, number: int):
 
 def _can_delete(user, asset: DesignAsset) -> bool:
     return user.is_staff or asset.uploaded_by_id == user.pk
-
-
-def _asset_thumbnails(asset: DesignAsset) -> list[str]:
-    from .preview import asset_thumbnails
-
-    return asset_thumbnails(asset)
 
 
 @login_required

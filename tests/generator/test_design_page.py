@@ -77,7 +77,14 @@ def test_the_page_shows_each_used_layout_empty_with_its_free_area_and_kinds(clie
     state = client.get(f"/designs/{asset.pk}/pictures.json").json()
     assert state["layouts_status"] == "ready" and not state["slides_pending"]
     assert state["layouts"][used[0]] == f"/designs/{asset.pk}/layouts/1.png"
-    assert state["slides"][0] == f"/designs/{asset.pk}/slides/1.png"
+
+    # a template without slides: no blank slide picture, its cover layout on the card
+    assert asset.slide_count == 0 and state["slides"] == []
+    assert state["cover"] == f"/designs/{asset.pk}/layouts/1.png"
+    assert "This file has no slides" in page and f"/designs/{asset.pk}/slides/1.png" not in page
+    listing = client.get("/designs/").content.decode()
+    assert f'<img src="/designs/{asset.pk}/layouts/1.png"' in listing
+    assert "picture-placeholder" not in listing
 
 
 @needs_libreoffice
@@ -94,7 +101,7 @@ def test_while_pictures_render_the_page_says_so_and_the_json_answers_pending(cli
     state = client.get(f"/designs/{asset.pk}/pictures.json")
     assert state.status_code == 200
     assert state.json() == {"slides": [], "slides_pending": True, "layouts_status": "pending",
-                            "layouts": {}}
+                            "layouts": {}, "cover": None}
 
     listing = client.get("/designs/").content.decode()  # the card: a placeholder, not a 404
     assert f'src="/designs/{asset.pk}/slides/1.png"' not in listing

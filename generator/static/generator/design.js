@@ -59,11 +59,11 @@
   // -- library cards: a placeholder until the first slide's picture exists ------------------
   document.querySelectorAll(".asset .picture-placeholder[data-poll]").forEach(function (card) {
     follow(card.dataset.poll, function (data) {
-      if (data.slides.length) {
-        card.replaceWith(picture(data.slides[0], ""));
+      if (data.cover) {
+        card.replaceWith(picture(data.cover, ""));
         return true;
       }
-      return !data.slides_pending;
+      return !data.slides_pending && data.layouts_status !== "pending";
     });
   });
 })();
