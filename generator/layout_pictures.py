@@ -66,7 +66,8 @@ def _manifest_name(asset: DesignAsset) -> str:
 
 
 def state(asset: DesignAsset) -> LayoutPictures:
-    """Whether the pictures exist (read from the manifest, stored last)."""
+    """Whether the pictures exist (read from the manifest, stored last) and still show the
+    layouts decks use (an asset learned again may use others: then they are due again)."""
     from .preview import available
 
     try:
@@ -79,7 +80,10 @@ def state(asset: DesignAsset) -> LayoutPictures:
         return LayoutPictures("failed")
     if manifest.get("failed"):
         return LayoutPictures("failed")
-    return LayoutPictures("ready", [str(n) for n in manifest.get("layouts", [])])
+    names = [str(n) for n in manifest.get("layouts", [])]
+    if names != used_layouts(asset):  # learned again since: other layouts are used now
+        return LayoutPictures("pending" if available() else "off")
+    return LayoutPictures("ready", names)
 
 
 def ensure_layout_pictures(asset: DesignAsset) -> LayoutPictures:

@@ -86,6 +86,19 @@ def test_the_page_shows_each_used_layout_empty_with_its_free_area_and_kinds(clie
     assert f'<img src="/designs/{asset.pk}/layouts/1.png"' in listing
     assert "picture-placeholder" not in listing
 
+    # learned again with other layouts in use: the pictures are due again, not shown stale
+    cover = asset.patterns.get(pattern_type="layout", pattern_name=used[0])
+    cover.pattern_data = {**cover.pattern_data, "kind": "other"}
+    cover.save()
+    assert layout_pictures.state(asset).status == "pending"
+    assert layout_pictures.ensure_layout_pictures(asset).names == layout_pictures.used_layouts(
+        asset) != used
+
+    from generator.learn import delete_asset
+
+    delete_asset(asset)  # its layout pictures go with it
+    assert not [n for n in files.list_names(files.THUMBNAILS) if f"asset-{asset.pk}/" in n]
+
 
 @needs_libreoffice
 def test_while_pictures_render_the_page_says_so_and_the_json_answers_pending(client, alice,
