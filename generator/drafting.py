@@ -112,6 +112,23 @@ def _strict(node: Any) -> Any:
     return node
 
 
+def deck_schema() -> dict:
+    """The strict DeckSpec schema the model fills (without pictures)."""
+    return strict_schema(pictureless_schema())
+
+
+def pictureless_schema() -> dict:
+    """The DeckSpec schema without pictures: a picture names a file in an outline's
+    folder, which a drafted or revised deck has none of (it would be refused)."""
+    schema = json_schema()
+    schema.get("$defs", {}).pop("ImageRef", None)
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        if "image" in definition.get("properties", {}):
+            del definition["properties"]["image"]
+            definition["required"] = [n for n in definition.get("required", []) if n != "image"]
+    return schema
+
+
 def strip_nulls(value: Any) -> Any:
     """Drop null-valued keys (nullable stand-ins for 'use the default'); keep nulls in lists."""
     if isinstance(value, dict):
@@ -229,7 +246,7 @@ def _check(data: dict, language: str, storyline: Storyline | None = None,
 def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
                    user=None, material: Material | None = None) -> DeckSpec:
     """One call (plus at most one repair): the full DeckSpec for an agreed storyline."""
-    schema = strict_schema(json_schema())
+    schema = deck_schema()
     material = _material_of(material, presentation)
     messages = fill_messages(storyline, brief, material)
     reply = llm.call_json(messages, name="deck", schema=schema, purpose="fill",
@@ -281,7 +298,7 @@ def estimate(brief: str, material: Material | None = None) -> dict:
     fill_material = (min(prompts.budget("MATERIAL_FILL_TOKENS"),
                          costs.estimate_tokens(material.total_text())) if material else 0)
     fill_prompt = (costs.estimate_tokens(_FILL_SYSTEM + brief) + fill_material + 4000
-                   + costs.estimate_tokens(json.dumps(json_schema())))
+                   + costs.estimate_tokens(json.dumps(deck_schema())))
     output = settings.OPENAI_MAX_OUTPUT_TOKENS
     calls = [(story_prompt, 4000), (fill_prompt, output), (fill_prompt + output, output)]
     jpy = sum(costs.cost_jpy(model, prompt=p, completion=c) for p, c in calls)

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from . import llm
-from .drafting import strict_schema, strip_nulls
+from .drafting import pictureless_schema, strict_schema, strip_nulls
 from .errors import DraftingError, GeneratorError, SpecError
 from .material import pack, prompts, review
 from .material.select import choose
 from .models import GeneratedPresentation
-from .spec import DeckSpec, json_schema, load_spec
+from .spec import DeckSpec, load_spec
 
 MAX_INSTRUCTION_CHARS = 1000
 
@@ -34,7 +34,7 @@ slide, the material or the instruction; cite material ids in "source". Write in 
 
 def slide_schema() -> dict:
     """The strict schema of {"slide": <any slide kind>}, from the DeckSpec schema."""
-    deck = json_schema()
+    deck = pictureless_schema()
     return strict_schema({
         "type": "object", "properties": {"slide": deck["properties"]["slides"]["items"]},
         "required": ["slide"], "$defs": deck["$defs"]})

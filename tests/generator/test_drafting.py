@@ -258,3 +258,16 @@ def test_cache_stats_endpoint_and_cleanup(client, fake):
     assert llm_cache.clear_expired() == 1
     assert client.get("/api/cache/stats").json()["entries"] == 0
     assert llm.configured()
+
+
+def test_the_model_is_never_offered_a_picture_field():
+    """A drafted deck has no outline folder, so a picture it named would be refused."""
+    import json as json_module
+
+    from generator.drafting import deck_schema
+    from generator.revision import slide_schema
+
+    for schema in (deck_schema(), slide_schema()):
+        text = json_module.dumps(schema)
+        assert '"image"' not in text and "ImageRef" not in text
+        assert '"points"' in text  # the rest of the schema is still there
