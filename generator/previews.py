@@ -62,12 +62,13 @@ def ensure_previews(presentation_id: int) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="bcgslides-preview-") as work:
         out = Path(work) / "out"
         pictures = render_thumbnails(deck, out)
-        record_rendered_lint(presentation, deck, pictures)
         # a picture's name says what it is (slide N of this deck): the PDF last marks them
-        # complete (see preview.stored_pictures)
+        # complete (see preview.stored_pictures).  Stored before the rendered lint, which
+        # renders the deck again, so the page shows them as soon as they exist
         stored = [files.replace(picture, f"{prefix(presentation)}/{picture.name}")
                   for picture in pictures]
         files.replace(out / PDF_NAME, f"{prefix(presentation)}/{PDF_NAME}")
+        record_rendered_lint(presentation, deck, pictures)
     return stored
 
 

@@ -40,28 +40,70 @@
     if (source.value.trim()) { schedule(); }
   }
 
-  // -- deck detail: follow progress until done or failed ---------------------------------
+  // -- deck detail: follow the deck until it is finished and its pictures and PDF exist ----
   var box = document.getElementById("deck-status");
-  if (box && (box.dataset.status === "queued" || box.dataset.status === "running")) {
+  var following = box && (box.dataset.status === "queued" || box.dataset.status === "running");
+  var picturesPending = box && box.dataset.picturesPending === "1";
+  if (following || picturesPending) {
+    var waited = 0;
+    var firstProblems = null;
+    var showPictures = function (data) {
+      var thumbs = document.getElementById("thumbs");
+      var pending = document.getElementById("previews-pending");
+      var pdf = document.getElementById("pdf-link");
+      if (thumbs && !thumbs.children.length) {
+        data.pictures.forEach(function (url, index) {
+          var img = document.createElement("img");
+          img.src = url;
+          img.alt = thumbs.dataset.slideWord + " " + (index + 1);
+          thumbs.appendChild(img);
+        });
+        thumbs.hidden = false;
+      }
+      if (pending) { pending.remove(); }
+      if (pdf && data.pdf_url) { pdf.href = data.pdf_url; pdf.hidden = false; }
+    };
     var poll = function () {
       fetch(box.dataset.statusUrl, {credentials: "same-origin"})
-        .then(function (r) { return r.json(); })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (data) {
           var bar = document.getElementById("progress");
           var label = document.getElementById("progress-label");
           var stage = document.getElementById("stage-label");
-          if (bar) { bar.value = data.progress; }
-          if (label) { label.textContent = data.progress + "%"; }
-          if (stage) { stage.textContent = data.stage; }
+          var badge = document.getElementById("status-label");
           if (data.status !== box.dataset.status && data.status !== "running") {
-            window.location.reload();
+            window.location.reload();  // finished, failed or ready for review: a new page
             return;
           }
+          if (bar) { bar.value = data.progress; }
+          if (label) { label.textContent = data.progress + "%"; }
+          if (stage) { stage.textContent = data.stage_label; }
+          if (badge) {  // the badge always says the status the stage belongs to
+            badge.textContent = data.status_label;
+            badge.className = "status status-" + data.status + (data.problems ? " status-problems" : "");
+          }
           box.dataset.status = data.status;
-          setTimeout(poll, 1000);
+          if (firstProblems === null) { firstProblems = data.problems; }
+          if (data.status === "done" && data.pictures.length) {
+            showPictures(data);
+            if (data.pictures_checked && data.problems !== firstProblems) {
+              window.location.reload();  // the pictures' lint found more: show its list
+            } else if (!data.pictures_checked && waited < 120) {
+              waited += 1; setTimeout(poll, 1000);
+            }
+            return;
+          }
+          if (data.status === "done" && !data.pictures_pending) { return; }
+          waited += 1;
+          if (picturesPending && waited > 600) {  // five minutes: say so instead of waiting on
+            var late = document.getElementById("previews-pending");
+            if (late) { late.textContent = late.dataset.late; }
+            return;
+          }
+          setTimeout(poll, following ? 1000 : 500);
         }).catch(function () { setTimeout(poll, 3000); });
     };
-    setTimeout(poll, 700);
+    setTimeout(poll, picturesPending ? 300 : 700);
   }
 
   // -- storyline review: edit titles and kinds, remove or move slides --------------------
