@@ -119,7 +119,7 @@ def test_an_uploaded_design_is_stored_in_the_bucket_not_in_data_dir(client, alic
     assert not (web / "design_assets").exists()
     assert not list((web / "incoming").glob("*"))  # the checked upload copy is gone too
     page = client.get(f"/designs/{asset.pk}/").content.decode()
-    assert "theme_colors" in page
+    assert "Accent 1" in page
 
 
 @pytest.mark.django_db
