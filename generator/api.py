@@ -193,12 +193,16 @@ def download(request, pk: int):
 
 
 def deck_file_response(row: GeneratedPresentation) -> FileResponse:
-    """The .pptx, streamed from the shared files as an attachment named after the title
-    (sanitised by Django).  Raises `FileNotFoundError` or `SharedFilesError`."""
-    name = f"{(row.title or 'deck')[:80]}-v{row.version}.pptx".replace("/", "-")
-    return FileResponse(files.open(row.file), as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument."
-                                     "presentationml.presentation")
+    """The .pptx, streamed from the shared files as an attachment named after the title and
+    version (`download_names`).  Raises `FileNotFoundError` or `SharedFilesError`."""
+    from .download_names import attachment_header, deck_file_name
+
+    response = FileResponse(files.open(row.file),
+                            content_type="application/vnd.openxmlformats-officedocument."
+                                         "presentationml.presentation")
+    response["Content-Disposition"] = attachment_header(
+        deck_file_name(row.title, row.version, "pptx"))
+    return response
 
 
 @api_view(["POST"])
