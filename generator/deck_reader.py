@@ -141,11 +141,19 @@ def _chunks(text: str, limit: int) -> list[str]:
 def _paragraphs(frame) -> list[tuple[int, str]]:
     found = []
     for paragraph in frame.paragraphs:
+        if _only_page_number(paragraph):
+            continue
         text = _clean("".join(run.text for run in paragraph.runs) if paragraph.runs
                       else paragraph.text)
         if text:
             found.append((paragraph.level, text))
     return found
+
+
+def _only_page_number(paragraph) -> bool:
+    """A paragraph that is just a slide-number field (a page number, not content)."""
+    fields = paragraph._p.xpath("./a:fld[@type='slidenum']")
+    return bool(fields) and not any(run.text.strip() for run in paragraph.runs)
 
 
 def _points(lines: list[tuple[int, str]]) -> list[dict]:
@@ -174,6 +182,8 @@ class _Content:
     tables: list[list[list[str]]] = field(default_factory=list)
     pictures: list[dict] = field(default_factory=list)
     source: list[str] = field(default_factory=list)
+    tracker: list[str] = field(default_factory=list)
+    number: list[str] = field(default_factory=list)
     footnote: list[str] = field(default_factory=list)
     unmapped: list[tuple[object, str]] = field(default_factory=list)
 
@@ -211,6 +221,14 @@ class _Reader:
     # -- shapes --
     def _take(self, shape, content: _Content) -> None:
         kind = _shape_type(shape)
+        role = _furniture_role(shape)
+        if role == "skip":
+            return
+        if role and shape.has_text_frame:
+            text = _clean(" ".join(t for _l, t in _paragraphs(shape.text_frame)))
+            if text:
+                getattr(content, role).append(text)
+            return
         if shape.is_placeholder:
             ph = shape.placeholder_format.type
             if ph in _SKIPPED_PLACEHOLDERS:
@@ -317,18 +335,24 @@ class _Reader:
             furniture["source"] = "; ".join(content.source)[:MAX_TEXT_CHARS]
         if content.footnote:
             furniture["footnote"] = " ".join(content.footnote)[:MAX_TEXT_CHARS]
+        if content.tracker:
+            furniture["tracker"] = " ".join(content.tracker)[:200]
         layout = (slide.slide_layout.name or "").lower()
         subtitle = " ".join(content.subtitle)
-        if not objects and not furniture:
+        if not objects and not (content.source or content.footnote):
             simple = _divider(number, title, subtitle, lines, layout)
             if simple is not None:
+                if content.number and simple["kind"] == "section":
+                    simple["number"] = " ".join(content.number)[:200]
                 return [simple]
             if title.strip().lower() in _AGENDA_TITLES and lines and all(
                     level == 0 and len(text) <= 200 for level, text in lines) and len(lines) <= 12:
-                return [{"kind": "agenda", "title": title, "items": [t for _l, t in lines]}]
+                return [{"kind": "agenda", "title": title, "items": [t for _l, t in lines],
+                         **furniture}]
             columns = _two_columns(content.blocks)
             if columns is not None and not subtitle:
-                return [{"kind": "two_column", "title": title, **columns}]
+                return [{"kind": "two_column", "title": title, **columns, **furniture}]
+        lines = [(0, text) for text in content.number] + lines
         if subtitle:
             lines = [(0, subtitle)] + lines
         return self._with_objects(number, title, _points(lines), content, furniture)
@@ -373,6 +397,19 @@ class _Reader:
         return slides
 
 
+_ROLES = {"tracker": "tracker", "section number": "number", "page number": "skip",
+          "current marker": "skip"}
+
+
+def _furniture_role(shape) -> str:
+    """What a shape named as slide furniture holds (decks written by this renderer and
+    others that name their shapes so): tracker, section number, or nothing to keep."""
+    name = (shape.name or "").strip().lower()
+    if re.fullmatch(r"agenda number \d+", name):
+        return "skip"
+    return _ROLES.get(name, "")
+
+
 def _walk(shapes):
     for shape in shapes:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
@@ -411,8 +448,27 @@ def _divider(number: int, title: str, subtitle: str, lines, layout: str) -> dict
     return None
 
 
+def _named_columns(blocks) -> dict | None:
+    """Columns drawn by this renderer: shapes named Left/Right Heading and Body."""
+    named = {(shape.name or "").lower(): lines for shape, lines in blocks if shape is not None}
+    if len(named) != len(blocks) or not set(named) <= {"left heading", "left body",
+                                                        "right heading", "right body"}:
+        return None
+    columns = {}
+    for side in ("left", "right"):
+        heading = " ".join(t for _l, t in named.get(f"{side} heading", []))
+        points = _points(named.get(f"{side} body", []))
+        if len(heading) > 200 or len(points) > 12:
+            return None
+        columns[side] = {"points": points, **({"heading": heading} if heading else {})}
+    return columns
+
+
 def _two_columns(blocks) -> dict | None:
     """Two text boxes side by side (and nothing else) are a two-column slide."""
+    named = _named_columns(blocks)
+    if named is not None:
+        return named
     if len(blocks) != 2 or any(shape is None for shape, _lines in blocks):
         return None
     (left, left_lines), (right, right_lines) = sorted(blocks, key=lambda b: b[0].left or 0)
