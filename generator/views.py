@@ -326,9 +326,7 @@ def _learn_upload(request, form) -> DesignAsset | None:
     except GeneratorError as exc:
         form.add_error("file", str(exc))
         return None
-    asset = learned.asset
-    for warning in learned.warnings:
-        messages.warning(request, warning)
+    asset = learned.asset  # what was removed or skipped: listed on the design page it opens
     transaction.on_commit(lambda: enqueue_asset_thumbnails(asset.pk))
     return asset
 
