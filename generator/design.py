@@ -221,6 +221,8 @@ class Design:
     placeholder_colors: dict[str, dict[str, str]] = field(default_factory=dict)
     # The area of content slides clear of the template's graphics (None: the whole slide).
     free_area: Box | None = None
+    # The template shows the slide number itself (a badge on its content layout).
+    template_numbers_pages: bool = False
 
     @property
     def slide_box(self) -> Box:

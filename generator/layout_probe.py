@@ -41,15 +41,34 @@ def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
     from .preview import PreviewError
 
     if not pictures_wanted() or not layouts:
-        return found
+        return _with_numbering(found, layouts)
     try:
         pictures = _render_layouts(path, list(layouts))
     except PreviewError as exc:
         logger.warning("layout pictures failed, colours read from the XML: %s", exc)
-        return found
+        return _with_numbering(found, layouts)
     for (name, layout), picture in zip(layouts.items(), pictures):
         found[name] = _probe_picture(prs, layout, picture)
+    return _with_numbering(found, layouts)
+
+
+def _with_numbering(found: dict[str, dict], layouts: dict[str, object]) -> dict[str, dict]:
+    for name, layout in layouts.items():
+        found[name]["numbers_pages"] = numbers_pages(layout)
     return found
+
+
+def numbers_pages(layout) -> bool:
+    """Whether the layout (or its master) shows the slide number itself: a slide-number
+    field in one of its own shapes, not in a placeholder (a badge drawn by the template)."""
+    A = "{%s}" % NS["a"]
+    for source in (layout, layout.slide_master):
+        for shape in source.shapes:
+            if shape.is_placeholder:
+                continue
+            if any(field.get("type") == "slidenum" for field in shape._element.iter(f"{A}fld")):
+                return True
+    return False
 
 
 def pictures_wanted() -> bool:

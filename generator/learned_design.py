@@ -62,7 +62,7 @@ def design_for_asset(asset: DesignAsset) -> Design:
         frames=frames, template_path=template, layouts=layouts, asset_id=asset.pk,
         placeholder_colors={name: _placeholder_colors(probe, palette)
                             for name, probe in probes.items()},
-        free_area=free,
+        free_area=free, template_numbers_pages=bool((content or {}).get("numbers_pages")),
     )
 
 

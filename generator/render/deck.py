@@ -201,8 +201,11 @@ def _draw_source(ctx: SlideContext, piece) -> None:
 
 
 def draw_page_number(ctx: SlideContext, color: str | None = None) -> None:
-    """The page number bottom right, as a field PowerPoint keeps up to date."""
+    """The page number bottom right, as a field PowerPoint keeps up to date (not when
+    the template's layout shows the number itself)."""
     design = ctx.design
+    if design.template_numbers_pages:
+        return
     box = design.frames.page_number
     shape = ctx.slide.shapes.add_textbox(*box.to_json())
     shape.name = "Page Number"

@@ -149,3 +149,22 @@ def tiny_and_missing(path: Path) -> Path:
             shape._element.getparent().remove(shape._element)
     prs.save(str(path))
     return path
+
+
+def numbered_badge(path: Path) -> Path:
+    """The content layout draws the slide number itself, in a badge of its own (a text box
+    with a slide-number field, not a placeholder)."""
+    prs = _base()
+    layout = _layout(prs, "Title Only")
+    tree = layout._element.find(qn("p:cSld")).find(qn("p:spTree"))
+    tree.append(parse_xml(
+        f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="901" name="Badge"/><p:cNvSpPr/>'
+        f'<p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{WIDTH - int(Inches(0.8))}" '
+        f'y="{HEIGHT - int(Inches(0.7))}"/><a:ext cx="{int(Inches(0.5))}" '
+        f'cy="{int(Inches(0.5))}"/></a:xfrm><a:prstGeom prst="ellipse"><a:avLst/></a:prstGeom>'
+        '<a:solidFill><a:srgbClr val="1F497D"/></a:solidFill></p:spPr><p:txBody><a:bodyPr/>'
+        '<a:lstStyle/><a:p><a:fld id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}" type="slidenum">'
+        '<a:rPr lang="en-US"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:rPr>'
+        '<a:t>‹#›</a:t></a:fld><a:endParaRPr lang="en-US"/></a:p></p:txBody></p:sp>'))
+    prs.save(str(path))
+    return path

@@ -119,6 +119,21 @@ def test_tiny_and_missing_placeholders_fall_back_to_the_built_in_geometry(tmp_pa
     assert report.errors == 0, report.to_dict()["issues"][:3]
 
 
+def test_a_template_that_numbers_its_pages_is_not_numbered_twice(tmp_path):
+    template = hostile.numbered_badge(tmp_path / "badge.pptx")
+    design, prs = generate(template, tmp_path / "deck.pptx")
+    assert design.template_numbers_pages
+    assert not [s for slide in prs.slides for s in slide.shapes if s.name == "Page Number"]
+    badge = next(s for s in prs.slides[1].slide_layout.shapes if s.name == "Badge")
+    for slide in list(prs.slides)[1:]:  # nothing of ours on the badge
+        for shape in slide.shapes:
+            assert not (shape.left < badge.left + badge.width and badge.left < shape.left
+                        + shape.width and shape.top < badge.top + badge.height
+                        and badge.top < shape.top + shape.height), shape.name
+    plain = hostile.dark_swapped(tmp_path / "plain.pptx")
+    assert not design_for_asset(learn.learn_design(path=plain)).template_numbers_pages
+
+
 def test_waterfall_colours_keep_their_meaning_in_a_learned_design():
     default = Palette()
     # an orange first, then a green and a red: order does not decide the meaning
