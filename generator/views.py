@@ -86,10 +86,22 @@ def _syntax_guide(request) -> str:
     return mark_safe(renderer.render(guide.read_text(encoding="utf-8")))  # noqa: S308
 
 
+def _with_card_pictures(assets) -> list[DesignAsset]:
+    """`assets` with `card_picture`: the URL of the picture that shows each (None until
+    one is stored; a template without slides shows its cover layout)."""
+    from .design_pictures import card_pictures
+
+    assets = list(assets)
+    pictures = card_pictures(assets)
+    for asset in assets:
+        asset.card_picture = pictures.get(asset.pk)
+    return assets
+
+
 def _new_page(request, outline_form, brief_form, parent=None, status=200):
     context = {
         "form": outline_form, "brief_form": brief_form, "parent": parent,
-        "guide": _syntax_guide(request), "assets": DesignAsset.objects.all(),
+        "guide": _syntax_guide(request), "assets": _with_card_pictures(DesignAsset.objects.all()),
         "llm_enabled": bool(settings.OPENAI_API_KEY),
         "brief_ceiling_jpy": _brief_ceiling() if settings.OPENAI_API_KEY else None,
         "problems": getattr(outline_form, "problems", []),
@@ -295,8 +307,6 @@ def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def designs(request):
-    from .design_pictures import card_pictures
-
     form = DesignUploadForm()
     status = 200
     if request.method == "POST":
@@ -306,10 +316,7 @@ def designs(request):
             if asset is not None:
                 return redirect("generator-design", pk=asset.pk)
         status = 400
-    assets = list(DesignAsset.objects.select_related("uploaded_by").prefetch_related("patterns"))
-    pictures = card_pictures(assets)
-    for asset in assets:
-        asset.card_picture = pictures.get(asset.pk)
+    assets = _with_card_pictures(DesignAsset.objects.select_related("uploaded_by"))
     return render(request, "generator/designs.html", {
         "form": form, "assets": assets, "previews_on": previews.available()}, status=status)
 

@@ -85,6 +85,8 @@ def test_the_page_shows_each_used_layout_empty_with_its_free_area_and_kinds(clie
     listing = client.get("/designs/").content.decode()
     assert f'<img src="/designs/{asset.pk}/layouts/1.png"' in listing
     assert "picture-placeholder" not in listing
+    picker = client.get("/decks/new/").content.decode()  # the new-deck page's design picker
+    assert f'<img src="/designs/{asset.pk}/layouts/1.png"' in picker
 
     # learned again with other layouts in use: the pictures are due again, not shown stale
     cover = asset.patterns.get(pattern_type="layout", pattern_name=used[0])
@@ -119,6 +121,8 @@ def test_while_pictures_render_the_page_says_so_and_the_json_answers_pending(cli
     listing = client.get("/designs/").content.decode()  # the card: a placeholder, not a 404
     assert f'src="/designs/{asset.pk}/slides/1.png"' not in listing
     assert f'class="picture-placeholder" data-poll="/designs/{asset.pk}/pictures.json"' in listing
+    picker = client.get("/decks/new/").content.decode()
+    assert f"/designs/{asset.pk}/slides/1.png" not in picker and "design-option-blank" in picker
 
 
 def test_layout_pictures_of_a_missing_file_are_recorded_as_failed(client, alice, settings,
