@@ -72,16 +72,22 @@ class ReadDeck:
 
 
 def read_upload(source: BinaryIO | Path, pictures: Path, *, filename: str = "",
-                regions: bool = True) -> ReadDeck:
+                regions: bool = True, before: bool = False) -> ReadDeck:
     """Safe intake (`ingest.receive`), then `read_deck` on the checked clean copy.
 
+    `before`: also keep pictures of every source slide (`pictures/.source-pictures`,
+    where the slide-picture pipeline is available) for a before/after view.
     Raises `InvalidDeckFile` with a clear message for anything intake refuses.
     """
     from .ingest import receive
+    from .reading.regions import render_source
 
     checked = receive(source, filename=filename)
     try:
-        return read_deck(checked.path, pictures, regions=regions)
+        read = read_deck(checked.path, pictures, regions=regions)
+        if before:
+            render_source(checked.path, pictures)
+        return read
     finally:
         checked.path.unlink(missing_ok=True)
 

@@ -204,9 +204,13 @@ def run(presentation_id: int, *, base_dir: Path | None = None) -> GeneratedPrese
     with liveness.heartbeat(row.pk, worker):
         try:
             reporter("parse", 5)
-            spec = _spec_for_row(row, base_dir, reporter)
-            design = design_for(row.asset_id)
-            outcome = produce(spec, design, managed_path(), base_dir=base_dir, on_stage=reporter)
+            from .restyle import pictures_folder
+
+            with pictures_folder(row, base_dir) as pictures:  # a restyled deck's own pictures
+                spec = _spec_for_row(row, pictures, reporter)
+                design = design_for(row.asset_id)
+                outcome = produce(spec, design, managed_path(), base_dir=pictures,
+                                  on_stage=reporter)
         except Exception as exc:  # every failure is recorded on the row, then re-raised if unexpected
             record_failure(row.pk, exc, worker=worker)
             if not isinstance(exc, GeneratorError):
@@ -244,7 +248,7 @@ def _spec_for_row(row: GeneratedPresentation, base_dir: Path | None, reporter) -
     from .spec import load_spec
 
     if row.spec:  # validated when the row was created (or filled earlier)
-        return load_spec(row.spec)
+        return load_spec(row.spec, base_dir=base_dir)
     if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
         return spec_from_source(row.source_kind, row.source_text, base_dir=base_dir)
     reporter("draft", 10)

@@ -194,3 +194,14 @@ def _appendix(slide) -> list[str]:
 def _cover(slide) -> list[str]:  # a cover that is not the first slide: a section keeps its words
     text = " ".join(t for t in (slide.subtitle, slide.author, slide.date) if t)
     return [_heading(slide, "section")] + ([_esc(text)] if text else [])
+
+
+def deck_outline(row) -> str:
+    """The outline of a recorded deck (`GeneratedPresentation`); LookupError when it has no
+    spec yet (a brief still being drafted, or a deck that failed before one existed)."""
+    if not row.spec:
+        raise LookupError("no spec")
+    # the stored spec was validated when it was recorded; its picture names (a restyled
+    # deck's own extracted pictures) are written as they are, nothing is opened here
+    spec = DeckSpec.model_validate(row.spec, context={"pictures_from": "recorded deck"})
+    return write_outline(spec)

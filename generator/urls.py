@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import token_views, views
+from . import restyle_views, token_views, views
 from .rest.app import urls as rest_urls
 
 urlpatterns = [
@@ -25,6 +25,13 @@ urlpatterns = [
     path("decks/<int:pk>/revise/", views.deck_revise, name="generator-revise"),
     path("decks/<int:pk>/download/", views.deck_download, name="generator-download"),
     path("decks/<int:pk>/pdf/", views.deck_pdf, name="generator-pdf"),
+    path("decks/<int:pk>/outline.md", restyle_views.deck_outline_download,
+         name="generator-outline"),
+    path("decks/restyle/", restyle_views.restyle_new, name="generator-restyle"),
+    path("decks/<int:pk>/restyle/", restyle_views.restyle_compare,
+         name="generator-restyle-compare"),
+    path("decks/<int:pk>/restyle/before/<int:number>.png", restyle_views.restyle_before_picture,
+         name="generator-restyle-before"),
     path("decks/<int:pk>/slides/<int:number>.png", views.deck_thumbnail,
          name="generator-thumbnail"),
     path("designs/", views.designs, name="generator-designs"),

@@ -17,6 +17,7 @@ from .. import preview
 
 logger = logging.getLogger(__name__)
 RENDER_WIDTH = 1600
+SOURCE_PICTURES = ".source-pictures"
 
 
 @dataclass
@@ -35,12 +36,10 @@ class Region:
 def crop_regions(source: Path, regions: list[Region], slide_size: tuple[int, int],
                  folder: Path) -> bool:
     """Crop every region out of the rendered source deck into `folder`; False if unrendered."""
-    if not regions or not preview.available():
+    if not regions:
         return False
-    try:
-        pages = preview.render_thumbnails(source, folder / ".source-pictures", width=RENDER_WIDTH)
-    except preview.PreviewError as exc:
-        logger.warning("restyle: the source slides could not be rendered: %s", exc)
+    pages = render_source(source, folder)
+    if not pages:
         return False
     for number, region in enumerate(regions, start=1):
         if region.slide - 1 >= len(pages):
@@ -53,6 +52,19 @@ def crop_regions(source: Path, regions: list[Region], slide_size: tuple[int, int
             page.crop(box).convert("RGB").save(folder / name)
             region.picture = name
     return True
+
+
+def render_source(source: Path, folder: Path) -> list[Path]:
+    """Pictures of every source slide in `folder/.source-pictures` (rendered once; reused);
+    empty when this server renders no slide pictures."""
+    done = sorted((folder / SOURCE_PICTURES).glob("slide-*.png"))
+    if done or not preview.available():
+        return done
+    try:
+        return preview.render_thumbnails(source, folder / SOURCE_PICTURES, width=RENDER_WIDTH)
+    except preview.PreviewError as exc:
+        logger.warning("restyle: the source slides could not be rendered: %s", exc)
+        return []
 
 
 def _box(region: Region, slide_size: tuple[int, int], pixels: tuple[int, int]):

@@ -276,6 +276,27 @@ def _queue_with_material(request, payload: schemas.CreateDeck, asset) -> Generat
         raise ApiProblem(400, str(exc), kind="invalid-source") from None
 
 
+def _queue_restyle(request, pptx: schemas.PptxIn, asset) -> GeneratedPresentation:
+    """An existing deck to bring into a design: decoded, through safe intake, then queued."""
+    import base64
+    import binascii
+    import io
+
+    from ..errors import InvalidDeckFile
+    from ..restyle import queue_restyle
+
+    try:
+        data = base64.b64decode(pptx.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiProblem(400, _("'content_base64' is not valid base64"),
+                         kind="invalid-pptx") from None
+    try:
+        return queue_restyle(io.BytesIO(data), owner=request.user, filename=pptx.name,
+                             asset=asset).row
+    except InvalidDeckFile as exc:
+        raise ApiProblem(400, str(exc), kind="invalid-pptx") from None
+
+
 def _replay(request, claim: idempotency.Claim):
     if claim.conflict == "other-body":
         raise ApiProblem(422, _("This Idempotency-Key was used with another request body."),
@@ -301,6 +322,8 @@ def _queue(request, payload: schemas.CreateDeck, data: dict) -> GeneratedPresent
     except LookupError as exc:
         raise ApiProblem(404, str(exc), kind="no-such-design") from None
     kind = payload.sources()[0]
+    if payload.pptx:
+        return _queue_restyle(request, payload.pptx, asset)
     if payload.source_files:
         return _queue_with_material(request, payload, asset)
     try:
@@ -348,6 +371,30 @@ def download_presentation(request, pk: int = DeckId):
         return first_api.deck_file_response(row)
     except FileNotFoundError:
         raise ApiProblem(404, _("The deck's file is missing.")) from None
+
+
+@decks_router.get(
+    "/presentations/{pk}/outline", response={200: None, **errors(400, 404, 409,
+                                                                 *AUTHENTICATED)},
+    url_name="generator-api-outline", summary="Download the Markdown outline",
+    description="The outline that generates the deck again (also for a restyled deck), to "
+                "edit it as text.",
+    openapi_extra={"responses": {"200": {"description": "the outline", "content": {
+        "text/markdown": {"schema": {"type": "string"}}}}}})
+def download_outline(request, pk: int = DeckId):
+    from ..download_names import attachment_header, deck_file_name
+    from ..outline_writer import deck_outline
+
+    row = _visible(request, pk)
+    try:
+        text = deck_outline(row)
+    except LookupError:
+        raise ApiProblem(409, _("The deck has no outline yet (status: %(status)s).")
+                         % {"status": row.status}, kind="not-ready") from None
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = attachment_header(
+        deck_file_name(row.title, row.version, "md"))
+    return response
 
 
 @decks_router.get("/presentations/{pk}/slides", response={200: schemas.SlidePictures,

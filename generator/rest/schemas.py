@@ -54,6 +54,16 @@ class SourceIn(BaseModel):
     content_base64: StrictStr = Field(description="the file's bytes, base64-encoded")
 
 
+class PptxIn(BaseModel):
+    """An existing deck to restyle, sent inside the JSON body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr = Field(default="deck.pptx", min_length=1, max_length=255,
+                            description="the file's name (shown in messages)")
+    content_base64: StrictStr = Field(description="the .pptx bytes, base64-encoded")
+
+
 class CreateDeck(BaseModel):
     """Exactly one source: a Markdown outline, a DeckSpec, or a brief for the LLM."""
 
@@ -68,6 +78,10 @@ class CreateDeck(BaseModel):
     asset: StrictInt | None = Field(
         default=None, ge=1, description="design asset id (GET /api/designs); omit for the "
                                          "built-in design")
+    pptx: PptxIn | None = Field(
+        default=None, description="an existing .pptx restyled into the design 'asset': read "
+                                   "into a DeckSpec (charts, tables, pictures, notes kept) and "
+                                   "rendered again (within the request body limit)")
     source_files: list[SourceIn] | None = Field(
         default=None, max_length=20,
         description="material for a brief: the deck is drafted from it and every number "
@@ -76,13 +90,15 @@ class CreateDeck(BaseModel):
     @model_validator(mode="after")
     def _exactly_one_source(self) -> CreateDeck:
         if len(self.sources()) != 1:
-            raise ValueError(_("Give exactly one of 'outline', 'spec' or 'brief'."))
+            raise ValueError(_("Give exactly one of 'outline', 'spec', 'brief' or 'pptx'.")
+                             if self.pptx else
+                             _("Give exactly one of 'outline', 'spec' or 'brief'."))
         if self.source_files and not self.brief:
             raise ValueError(_("'source_files' go with a 'brief'."))
         return self
 
     def sources(self) -> list[str]:
-        return [key for key in ("outline", "spec", "brief") if getattr(self, key)]
+        return [key for key in ("outline", "spec", "brief", "pptx") if getattr(self, key)]
 
 
 class LintOut(BaseModel):
