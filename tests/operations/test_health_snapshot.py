@@ -145,7 +145,15 @@ def test_a_refresh_that_never_finishes_is_reported_unhealthy(client, settings, h
 def test_the_first_request_waits_for_a_refresh_in_progress(settings, hold_lock):
     holder = hold_lock()
     answers = []
-    waiting = threading.Thread(target=lambda: answers.append(Client().get("/api/health")))
+    def ask():
+        from django.db import connections
+
+        try:
+            answers.append(Client().get("/api/health"))
+        finally:
+            connections.close_all()  # this thread's own (PostgreSQL) connections
+
+    waiting = threading.Thread(target=ask)
     waiting.start()
     time.sleep(1)
     assert not answers, "answered with no report while another process was checking"
@@ -162,8 +170,13 @@ def test_concurrent_requests_on_a_stale_snapshot_refresh_it_once(settings):
     stamps, start = [], threading.Barrier(8)
 
     def ask():
+        from django.db import connections
+
         start.wait()
-        stamps.append(Client().get("/api/health").json()["timestamp"])
+        try:
+            stamps.append(Client().get("/api/health").json()["timestamp"])
+        finally:
+            connections.close_all()  # this thread's own (PostgreSQL) connections
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
