@@ -45,6 +45,8 @@ def delete_deck(row: GeneratedPresentation) -> list[int]:
         names = [r.file for r in rows if r.file]
         names += [material_pack.name_for(pk) for pk in ids]  # what was read from its sources
         prefixes = [previews.prefix(r) for r in rows]
+        # a restyled deck's pictures (and before pictures) belong to its first version
+        prefixes += [f"restyle-pictures/{r.pk}" for r in rows if r.parent_id is None]
         GeneratedPresentation.objects.filter(pk__in=ids).delete()
         transaction.on_commit(lambda: _remove_files(names, prefixes))
     logger.info("deleted deck(s) %s", ", ".join(map(str, ids)))

@@ -137,3 +137,16 @@ def test_any_deck_downloads_as_its_outline_page_and_api(client, alice, bob, key)
                                                   title="Theirs", status="done")
     assert client.get(f"/decks/{theirs.pk}/outline.md").status_code == 404
     assert client.get(f"/api/presentations/{theirs.pk}/outline", **auth(key)).status_code == 404
+
+
+def test_deleting_a_restyled_deck_removes_its_pictures(client, key, empty_queue,
+                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post("/api/presentations", data=pptx_body(PICTURES),
+                              content_type="application/json", **auth(key))
+    row = GeneratedPresentation.objects.get(pk=created.json()["id"])
+    tasks.generate_presentation(row.pk)
+    assert files.list_names(pictures_prefix(row))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/api/presentations/{row.pk}", **auth(key)).status_code == 200
+    assert not files.list_names(pictures_prefix(row))
