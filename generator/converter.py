@@ -7,7 +7,8 @@ instead of a LibreOffice start-up (about 5 s) per deck.
 soffice listening on a Unix-socket pipe, so both run inside the same empty network namespace
 as the one-shot soffice (`preview.no_network_prefix`).  Each process has its own profile folder
 and pipe name.  A converter that dies is started again on the next request (the request is
-retried once); one that takes longer than its timeout is killed with its whole process group.
+retried once); one that takes longer than its timeout is killed with its whole process group;
+one left idle for `IDLE_SECONDS` is stopped, and one whose owner process ends stops itself.
 
 unoserver (PyPI) was not used: its client reaches soffice over TCP, which an empty network
 namespace does not allow, and its server needs `uno` in the venv's Python.
@@ -37,6 +38,8 @@ from .preview import CONVERT_TIMEOUT, PreviewError, no_network_prefix, soffice
 logger = logging.getLogger(__name__)
 LISTENER = Path(__file__).with_name("uno_listener.py")
 START_TIMEOUT = 120
+HOME_PREFIX = "bcgslides-lo-"
+IDLE_SECONDS = 600  # a converter unused this long is stopped (a web process rarely converts)
 _PYTHONS = ("/usr/lib/libreoffice/program/python", "/usr/bin/python3")
 
 
@@ -75,12 +78,15 @@ def enabled() -> bool:
 class WarmConverter:
     """A long-lived soffice and its UNO listener, owned by one process; thread-safe."""
 
-    def __init__(self, *, timeout: float = CONVERT_TIMEOUT, start_timeout: float = START_TIMEOUT):
-        self.timeout, self.start_timeout = timeout, start_timeout
+    def __init__(self, *, timeout: float = CONVERT_TIMEOUT, start_timeout: float = START_TIMEOUT,
+                 idle: float = IDLE_SECONDS):
+        self.timeout, self.start_timeout, self.idle = timeout, start_timeout, idle
+        self._idle_timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._buffer = b""
-        self._home = Path(tempfile.mkdtemp(prefix=f"bcgslides-lo-{os.getpid()}-"))
+        _remove_homes_of_ended_processes()
+        self._home = Path(tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-"))
         self.starts = 0
 
     @property
@@ -101,9 +107,27 @@ class WarmConverter:
             except ConverterLost as exc:
                 logger.warning("warm LibreOffice lost (%s); starting a fresh one", exc)
                 self._request(source, pdf)
+            finally:
+                self._stop_when_idle()
+
+    def _stop_when_idle(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = threading.Timer(self.idle, self._idle_stop)
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _idle_stop(self) -> None:
+        if self._lock.acquire(blocking=False):  # busy means not idle: the next request re-arms
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
 
     def close(self) -> None:
         with self._lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
             self._stop()
         shutil.rmtree(self._home, ignore_errors=True)
 
@@ -193,6 +217,14 @@ class WarmConverter:
             logger.error("warm LibreOffice %s did not stop", process.pid)
         for old in self._home.glob("profile-*"):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_homes_of_ended_processes() -> None:
+    """Profile folders left by workers that ended without cleaning up (os._exit skips atexit)."""
+    for home in Path(tempfile.gettempdir()).glob(f"{HOME_PREFIX}*"):
+        pid = home.name[len(HOME_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(home, ignore_errors=True)
 
 
 _converters: dict[int, WarmConverter] = {}

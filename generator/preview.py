@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -144,12 +145,55 @@ def _to_pdf_cold(source: Path, work: Path) -> Path:
 
 
 def _to_png(pdf: Path, work: Path, width: int) -> list[Path]:
-    _run(["pdftoppm", "-png", "-scale-to", str(width), str(pdf), str(work / "page")],
-         timeout=CONVERT_TIMEOUT)
+    """One PNG a page; long decks in one pdftoppm per core, each on its own pages."""
+    command = ["pdftoppm", "-png", "-scale-to", str(width)]
+    ranges = _page_ranges(pdf, min(os.cpu_count() or 1, MAX_PNG_PROCESSES))
+    if len(ranges) < 2:
+        _run([*command, str(pdf), str(work / "page")], timeout=CONVERT_TIMEOUT)
+    else:
+        _run_all([[*command, "-f", str(first), "-l", str(last), str(pdf), str(work / "page")]
+                  for first, last in ranges], timeout=CONVERT_TIMEOUT)
     pages = sorted(work.glob("page-*.png"), key=lambda p: int(re.findall(r"\d+", p.stem)[-1]))
     if not pages:
         raise PreviewError("pdftoppm produced no pictures")
     return pages
+
+
+PAGES_PER_PROCESS = 4  # below this a second pdftoppm costs more than it saves
+MAX_PNG_PROCESSES = 4
+
+
+def _page_ranges(pdf: Path, processes: int) -> list[tuple[int, int]]:
+    """The PDF's pages split in up to `processes` runs of consecutive pages ([] if unknown)."""
+    try:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, timeout=60, check=True)
+        pages = int(re.search(rb"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    except (OSError, subprocess.SubprocessError, AttributeError, ValueError):
+        return []
+    processes = max(1, min(processes, pages // PAGES_PER_PROCESS))
+    size = -(-pages // processes)
+    return [(first, min(first + size - 1, pages)) for first in range(1, pages + 1, size)]
+
+
+def _run_all(commands: list[list[str]], *, timeout: int) -> None:
+    """Run `commands` side by side; `PreviewError` if any fails or outlasts `timeout`."""
+    running = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for command in commands]
+    deadline = time.monotonic() + timeout
+    failed = None
+    for process in running:
+        try:
+            _out, err = process.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            failed = failed or f"pdftoppm took longer than {timeout} s"
+            process.kill()
+            process.communicate()
+            continue
+        if process.returncode != 0 and failed is None:
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            failed = f"pdftoppm failed: {detail[0]}"
+    if failed:
+        raise PreviewError(failed)
 
 
 # -- stored pictures ------------------------------------------------------------------------------

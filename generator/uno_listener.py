@@ -12,6 +12,7 @@ speaks UNO over a Unix socket (a "pipe"), which works inside an empty network na
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -84,7 +85,13 @@ def main():
         except (IllegalArgumentException, UnoException) as exc:
             answer = {"ok": False, "error": exc.Message or "unreadable deck", "bad_input": True}
         answers.write(json.dumps(answer) + "\n")
-    office.terminate()
+    # stdin closed: the owner stopped or died (a worker that exits skips its atexit handlers),
+    # so soffice goes with it instead of living on as an orphan
+    try:
+        desktop.terminate()
+    except Exception:  # noqa: BLE001 - soffice may already be gone; it is killed below
+        pass
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 if __name__ == "__main__":

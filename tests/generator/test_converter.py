@@ -17,7 +17,7 @@ from generator.render import render_to_file
 
 pytestmark = pytest.mark.slow
 OUTLINE = "".join(f"# Message number {n} is a full sentence\n\n- a point\n- another\n\n"
-                  for n in range(1, 5))
+                  for n in range(1, 9))
 
 
 @pytest.fixture
@@ -69,8 +69,10 @@ def test_warm_pictures_match_a_one_shot_soffice(deck, tmp_path, settings):
     again = preview.render_thumbnails(deck, tmp_path / "warm2")
     warm_seconds = time.monotonic() - started
     slides = len(Presentation(str(deck)).slides)
-    assert len(cold) == len(first) == len(again) == slides == 4
+    assert len(cold) == len(first) == len(again) == slides == 8
     assert (tmp_path / "warm2" / "deck.pdf").read_bytes().startswith(b"%PDF")
+    assert [p.name for p in again] == [f"slide-{n:03d}.png" for n in range(1, 9)]
+    assert len(preview._page_ranges(tmp_path / "warm2" / "deck.pdf", 2)) == 2  # two pdftoppm
     assert converter.for_this_process().starts == 1  # the second deck reused the first's soffice
     assert warm_seconds < 60
 
@@ -139,3 +141,35 @@ def test_each_process_has_its_own_converter(deck):
         os._exit(0)
     os.waitpid(child, 0)
     assert os.read(read, 1) == b"1"
+
+
+def test_an_idle_converter_stops_and_starts_again_when_needed(deck, tmp_path):
+    idle = converter.WarmConverter(timeout=60, idle=1)
+    try:
+        idle.to_pdf(deck, tmp_path / "one.pdf")
+        listener = idle.pid
+        deadline = time.monotonic() + 30
+        while _group(listener) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _group(listener) and idle.pid is None
+        idle.to_pdf(deck, tmp_path / "two.pdf")
+        assert (tmp_path / "two.pdf").is_file() and idle.starts == 2
+    finally:
+        idle.close()
+
+
+def test_soffice_ends_with_the_process_that_owns_it(deck, tmp_path):
+    """A qcluster worker leaves with os._exit (no atexit): its soffice must not live on."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        own = converter.for_this_process()
+        own.to_pdf(deck, tmp_path / "child.pdf")
+        os.write(write, str(own.pid).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    listener = int(os.read(read, 32))
+    deadline = time.monotonic() + 30
+    while _group(listener) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group(listener), "soffice outlived the worker that started it"
