@@ -95,7 +95,7 @@ def contact_sheet(sheets: dict[str, list[Path]], out: Path) -> None:
             draw.rectangle((left, top, left + THUMB[0] - 1, top + THUMB[1] - 1),
                            outline=(200, 200, 200))
     out.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(out, optimize=True)
+    sheet.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
 
 
 def main() -> None:
