@@ -29,7 +29,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
 from .errors import InvalidDeckFile
-from .reading.charts import read_chart
+from .reading.charts import read_chart, read_growth_share
+from .reading.own_shapes import own_text_shape, read_own
 from .reading.regions import Region, crop_regions
 from .render.words import word
 from .spec import MAX_NOTES_CHARS, MAX_TEXT_CHARS, DeckSpec, load_spec
@@ -42,6 +43,7 @@ MAX_TABLE_COLUMNS = 10
 MAX_TABLE_ROWS = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SOURCE = re.compile(r"^\s*(sources?\s*[:：]|出典|出所|資料\s*[:：])", re.I)
+_SOURCE_PREFIX = re.compile(r"^\s*(sources?|出典|出所|資料)\s*[:：]?\s*", re.I)
 _NOTE = re.compile(r"^\s*(notes?\s*[:：]|注\s*[:：]|備考\s*[:：])", re.I)
 _AGENDA_TITLES = {"agenda", "contents", "table of contents", "outline", "アジェンダ", "目次",
                   "本日の内容", "議題"}
@@ -49,6 +51,8 @@ _SKIPPED_PLACEHOLDERS = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER,
                          PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.HEADER}
 _TITLE_PLACEHOLDERS = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE,
                        PP_PLACEHOLDER.VERTICAL_TITLE}
+_APPENDIX_TITLES = {"Appendix", "参考資料", "付録", "Appendices"}
+GROWTH_SHARE = "Growth-Share Matrix"  # this renderer's name for its growth-share chart
 _SMARTART = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 
 
@@ -115,9 +119,21 @@ def read_deck(path: Path, pictures: Path, *, regions: bool = True) -> ReadDeck:
         s.pop("_region_only", None)
     if not slides:
         raise InvalidDeckFile(_("This deck has no slides to restyle."))
+    _drop_appendix_trackers(slides)
     title = _deck_title(prs, slides, path)
     spec = load_spec({"title": title, "slides": slides}, base_dir=pictures)
     return ReadDeck(spec=spec, pictures=pictures, unmapped=reader.regions)
+
+
+def _drop_appendix_trackers(slides: list[dict]) -> None:
+    """After an appendix divider the renderer labels every slide with its title: that label
+    comes from the divider, not from each slide."""
+    label = None
+    for slide in slides:
+        if slide["kind"] == "appendix":
+            label = slide["title"]
+        elif label is not None and slide.get("tracker") == label:
+            del slide["tracker"]
 
 
 def _deck_title(prs, slides: list[dict], path: Path) -> str:
@@ -145,6 +161,8 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 
 def _paragraphs(frame) -> list[tuple[int, str]]:
+    """(level, text) of each paragraph with text.  Where no paragraph sets a level but
+    their left margins differ (indentation drawn by margins), the margins give the levels."""
     found = []
     for paragraph in frame.paragraphs:
         if _only_page_number(paragraph):
@@ -152,8 +170,12 @@ def _paragraphs(frame) -> list[tuple[int, str]]:
         text = _clean("".join(run.text for run in paragraph.runs) if paragraph.runs
                       else paragraph.text)
         if text:
-            found.append((paragraph.level, text))
-    return found
+            margin = paragraph._p.pPr.get("marL") if paragraph._p.pPr is not None else None
+            found.append((paragraph.level, text, int(margin) if margin else 0))
+    if found and not any(level for level, _t, _m in found):
+        ranks = {margin: rank for rank, margin in enumerate(sorted({m for _l, _t, m in found}))}
+        return [(ranks[margin], text) for _l, text, margin in found]
+    return [(level, text) for level, text, _m in found]
 
 
 def _only_page_number(paragraph) -> bool:
@@ -190,6 +212,10 @@ class _Content:
     source: list[str] = field(default_factory=list)
     tracker: list[str] = field(default_factory=list)
     number: list[str] = field(default_factory=list)
+    byline: list[str] = field(default_factory=list)
+    unit: list[str] = field(default_factory=list)
+    callout: list[str] = field(default_factory=list)
+    growth_share: object = None
     footnote: list[str] = field(default_factory=list)
     unmapped: list[tuple[object, str]] = field(default_factory=list)
 
@@ -230,6 +256,10 @@ class _Reader:
         role = _furniture_role(shape)
         if role == "skip":
             return
+        if role == "byline" and shape.has_text_frame:  # author and date, an em space apart
+            content.byline.extend(p for p in re.split(r"\u3000+|\n", shape.text_frame.text)
+                                  if _clean(p))
+            return
         if role and shape.has_text_frame:
             text = _clean(" ".join(t for _l, t in _paragraphs(shape.text_frame)))
             if text:
@@ -245,6 +275,9 @@ class _Reader:
             if ph == PP_PLACEHOLDER.SUBTITLE and shape.has_text_frame:
                 content.subtitle.extend(t for _l, t in _paragraphs(shape.text_frame))
                 return
+        if getattr(shape, "has_chart", False) and shape.has_chart and shape.name == GROWTH_SHARE:
+            content.growth_share = shape
+            return
         if getattr(shape, "has_chart", False) and shape.has_chart:
             chart = read_chart(shape.chart)
             if chart is not None:
@@ -253,7 +286,7 @@ class _Reader:
                 content.unmapped.append((shape, _("a chart that cannot be read as numbers")))
             return
         if getattr(shape, "has_table", False) and shape.has_table:
-            content.tables.append([[_clean(cell.text) for cell in row.cells]
+            content.tables.append([[{"text": _clean(cell.text)} for cell in row.cells]
                                    for row in shape.table.rows])
             return
         what = self._unmappable(shape, kind)
@@ -311,11 +344,9 @@ class _Reader:
             rest = []
             for level, text in lines:
                 if _SOURCE.match(text):
-                    content.source.append(text.split(":", 1)[-1].split("：", 1)[-1].strip()
-                                          if re.match(r"^\s*sources?\s*[:：]", text, re.I)
-                                          else text)
+                    content.source.append(_SOURCE_PREFIX.sub("", text, count=1).strip() or text)
                 elif _NOTE.match(text):
-                    content.footnote.append(text)
+                    content.footnote.append(_NOTE.sub("", text, count=1).strip() or text)
                 else:
                     rest.append((level, text))
             if rest:
@@ -345,23 +376,61 @@ class _Reader:
             furniture["tracker"] = " ".join(content.tracker)[:200]
         layout = (slide.slide_layout.name or "").lower()
         subtitle = " ".join(content.subtitle)
+        if content.growth_share is not None:
+            matrix = _growth_share(slide, content)
+            if matrix is not None:
+                return [{**matrix, "title": title, **furniture}]
+            chart = read_chart(content.growth_share.chart)
+            if chart is None:
+                content.unmapped.append((content.growth_share, _("a chart that cannot be "
+                                                                   "read as numbers")))
+            else:
+                content.charts.append(chart)
+            objects = True
+        own = None if objects else _own_diagram(slide, content.blocks)
+        if own is not None:
+            return [{**own, "title": title, **furniture}]
         if not objects and not (content.source or content.footnote):
-            simple = _divider(number, title, subtitle, lines, layout)
+            simple = _divider(number, title, subtitle, lines, layout, content.byline)
             if simple is not None:
                 if content.number and simple["kind"] == "section":
                     simple["number"] = " ".join(content.number)[:200]
                 return [simple]
-            if title.strip().lower() in _AGENDA_TITLES and lines and all(
+            if (title.strip().lower() in _AGENDA_TITLES or _has_agenda_items(slide)) and lines and all(
                     level == 0 and len(text) <= 200 for level, text in lines) and len(lines) <= 12:
-                return [{"kind": "agenda", "title": title, "items": [t for _l, t in lines],
-                         **furniture}]
+                agenda = {"kind": "agenda", "title": title, "items": [t for _l, t in lines],
+                          **furniture}
+                current = _agenda_current(slide)
+                if current is not None and current <= len(lines):
+                    agenda["current"] = current
+                return [agenda]
             columns = _two_columns(content.blocks)
             if columns is not None and not subtitle:
                 return [{"kind": "two_column", "title": title, **columns, **furniture}]
-        lines = [(0, text) for text in content.number] + lines
+        lines = [(0, text) for text in content.number + content.byline] + lines
         if subtitle:
             lines = [(0, subtitle)] + lines
-        return self._with_objects(number, title, _points(lines), content, furniture)
+        points = _points(lines)
+        if (not objects and not content.callout and points and len(points) <= 8
+                and title.strip().lower() in _SUMMARY_TITLES):
+            return [{"kind": "executive_summary", "title": title, "points": points, **furniture}]
+        _mark_cells(slide, content)
+        built = self._with_objects(number, title, points, content, furniture)
+        if content.unit and len(content.charts) == 1:
+            unit = " ".join(content.unit)
+            unit = unit[1:-1] if unit[:1] + unit[-1:] in ("()", "（）") else unit
+            if built[0]["kind"] == "chart" and unit:
+                built[0]["chart"]["unit"] = unit[:200]
+        callout = " ".join(content.callout)[:MAX_TEXT_CHARS]
+        if callout:
+            target = next((s for s in built if s["kind"] == "message"
+                           and not s.get("_region_only")), None)
+            if target is not None:
+                target["callout"] = callout
+            else:
+                built.append({"kind": "message", "title": built[-1]["title"],
+                              "points": [{"text": callout, "sub": []}]})
+        return built
 
     def _with_objects(self, number: int, title: str, points: list[dict], content: _Content,
                       furniture: dict) -> list[dict]:
@@ -404,7 +473,12 @@ class _Reader:
 
 
 _ROLES = {"tracker": "tracker", "section number": "number", "page number": "skip",
-          "current marker": "skip"}
+          "current marker": "skip", "byline": "byline", "unit": "unit", "callout": "callout"}
+_SUMMARY_TITLES = {"executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
+                   "サマリー", "要旨", "要約"}
+_NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
+                      {"action", "owner", "date"}, {"タスク", "担当", "期限"})
+_MARK = re.compile(r"(Harvey ([0-4])/4|RAG (red|amber|green)) r(\d+)c(\d+)")
 
 
 def _furniture_role(shape) -> str:
@@ -435,9 +509,17 @@ def _has_image(shape) -> bool:
     return bool(shape._element.xpath("./*[local-name()='blipFill']")) and shape.is_placeholder
 
 
-def _divider(number: int, title: str, subtitle: str, lines, layout: str) -> dict | None:
+def _divider(number: int, title: str, subtitle: str, lines, layout: str,
+             byline: list[str]) -> dict | None:
     """A cover (first slide) or a section divider: a title and at most a short line under it."""
-    texts = ([subtitle] if subtitle else []) + [t for _l, t in lines]
+    if number == 1 and byline and len(" ".join(byline)) <= 200:
+        cover = _divider(number, title, subtitle, lines, layout, [])
+        if cover is not None and cover["kind"] == "cover":
+            cover["author"] = _clean(byline[0])
+            if len(byline) > 1:
+                cover["date"] = _clean(" ".join(byline[1:]))
+            return cover
+    texts = ([subtitle] if subtitle else []) + [t for _l, t in lines] + [_clean(b) for b in byline]
     joined = " ".join(texts)
     if len(texts) > 3 or len(joined) > MAX_TEXT_CHARS:
         return None
@@ -446,6 +528,11 @@ def _divider(number: int, title: str, subtitle: str, lines, layout: str) -> dict
         if joined:
             cover["subtitle"] = joined
         return cover
+    if title in _APPENDIX_TITLES and len(joined) <= MAX_TEXT_CHARS:
+        appendix = {"kind": "appendix", "title": title}
+        if joined:
+            appendix["subtitle"] = joined
+        return appendix
     if "section" in layout or "セクション" in layout or not texts:
         section = {"kind": "section", "title": title}
         if joined:
@@ -488,22 +575,91 @@ def _two_columns(blocks) -> dict | None:
     return {"left": {"points": columns[0]}, "right": {"points": columns[1]}}
 
 
-def _table_slides(table: list[list[str]]) -> list[dict]:
-    """A table as table slides: wide ones split by columns (first column repeated), long by rows."""
+def _table_slides(table: list[list[dict]]) -> list[dict]:
+    """A table as table slides: wide ones split by columns (first column repeated), long by
+    rows; a header of Action | Owner | Due makes a next-steps slide."""
     width = max((len(row) for row in table), default=0)
     if width == 0:
         return []
-    rows = [row + [""] * (width - len(row)) for row in table]
+    rows = [row + [{"text": ""}] * (width - len(row)) for row in table]
+    header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([{"text": ""}] * width, rows)
+    names = [cell["text"] for cell in header]
+    if ({n.strip().lower() for n in names} in _NEXT_STEP_HEADERS and width == 3 and body
+            and all(len(r[0]["text"]) <= MAX_TEXT_CHARS and r[0]["text"] for r in body)):
+        return [{"kind": "next_steps", "actions": [
+            {"action": r[0]["text"], "owner": r[1]["text"][:200], "due": r[2]["text"][:200]}
+            for r in batch]} for batch in _batches(body, 40)]
     groups = [list(range(width))] if width <= MAX_TABLE_COLUMNS else [
         [0] + list(range(start, min(start + MAX_TABLE_COLUMNS - 1, width)))
         for start in range(1, width, MAX_TABLE_COLUMNS - 1)]
-    header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([""] * width, rows)
     slides = []
     for group in groups:
         for batch in _batches(body, MAX_TABLE_ROWS):
             slides.append({
-                "kind": "table", "columns": [header[i][:200] for i in group],
-                "rows": [[row[i][:MAX_TEXT_CHARS] for i in group] for row in batch],
-                "first_column_bold": False,
+                "kind": "table", "columns": [names[i][:200] for i in group],
+                "rows": [[{**row[i], "text": row[i]["text"][:MAX_TEXT_CHARS]} for i in group]
+                         for row in batch],
             })
     return slides
+
+
+def _growth_share(slide, content: _Content) -> dict | None:
+    """This renderer's growth-share matrix: its bubble chart and quadrant labels, nothing else."""
+    labels = {}
+    for shape, lines in content.blocks:
+        match = re.fullmatch(r"Quadrant Label (\d)", (shape.name if shape is not None else ""))
+        if not match:
+            return None
+        labels[int(match.group(1))] = " ".join(t for _l, t in lines)
+    if content.charts or content.tables or content.pictures or content.unmapped:
+        return None
+    ordered = [labels[n] for n in sorted(labels)]
+    lang = "ja" if any(re.search(r"[぀-ヿ一-鿿]", t) for t in ordered) else "en"
+    defaults = [word(k, lang) for k in ("stars", "question_marks", "cash_cows", "dogs")]
+    return read_growth_share(content.growth_share.chart,
+                             [] if ordered == defaults else ordered)
+
+
+def _own_diagram(slide, blocks) -> dict | None:
+    """A diagram this renderer drew (`reading.own_shapes`), when its named shapes are all
+    the text the slide holds."""
+    if any(shape is None or not own_text_shape(shape.name) for shape, _lines in blocks):
+        return None
+    return read_own(list(_walk(slide.shapes)))
+
+
+def _has_agenda_items(slide) -> bool:
+    """Whether the slide is an agenda this renderer drew (its items are named so)."""
+    return any(re.fullmatch(r"Agenda Item \d+", s.name or "") for s in slide.shapes)
+
+
+def _agenda_current(slide) -> int | None:
+    """The agenda item beside this renderer's "Current Marker", if there is one."""
+    shapes = list(_walk(slide.shapes))
+    marker = next((s for s in shapes if s.name == "Current Marker"), None)
+    if marker is None or marker.top is None:
+        return None
+    middle = marker.top + (marker.height or 0) // 2
+    for shape in shapes:
+        match = re.fullmatch(r"Agenda Item (\d+)", shape.name or "")
+        if match and shape.top is not None and shape.top <= middle <= shape.top + shape.height:
+            return int(match.group(1))
+    return None
+
+
+def _mark_cells(slide, content: _Content) -> None:
+    """Harvey balls and RAG dots this renderer drew over a table's cells, back into them."""
+    if len(content.tables) != 1:
+        return
+    table = content.tables[0]
+    for shape in _walk(slide.shapes):
+        match = _MARK.fullmatch(shape.name or "")
+        if not match:
+            continue
+        row, column = int(match.group(4)), int(match.group(5)) - 1
+        if row < len(table) and column < len(table[row]):
+            cell = table[row][column]
+            if match.group(2) is not None:
+                cell["harvey"] = int(match.group(2))
+            else:
+                cell["rag"] = match.group(3)

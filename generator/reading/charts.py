@@ -52,7 +52,6 @@ def read_chart(chart) -> dict | None:
         if data is None:
             return None
         data.update(_titles(chart))
-        data["legend"] = bool(chart.has_legend)
         ChartSpec.model_validate(data)
     except Exception:  # any chart python-pptx or our schema cannot take: a picture instead
         return None
@@ -75,11 +74,46 @@ def _categories(chart, kind: str) -> dict | None:
     categories += [""] * (width - len(categories))
     for s in series:
         s["values"] += [None] * (width - len(s["values"]))
+    waterfall = _waterfall(categories, series)
+    if waterfall is not None:
+        return waterfall
     series = [s for s in series if any(v is not None for v in s["values"])]
     if not series:
         return None
     kind = _fitting_kind(kind, series, width)
     return {"type": kind, "categories": categories, "series": series}
+
+
+_WATERFALL_PARTS = {"base", "neg_base", "increase", "increase_neg", "decrease", "decrease_neg",
+                    "total", "total_neg"}
+
+
+def _waterfall(categories: list[str], series: list[dict]) -> dict | None:
+    """A waterfall this renderer drew (stacked columns on invisible bases, one series per
+    role and sign) back as its steps and totals."""
+    parts = {s["name"]: [v or 0.0 for v in s["values"]] for s in series}
+    if not ({"base", "neg_base"} <= set(parts) <= _WATERFALL_PARTS) or len(parts) != len(series):
+        return None
+    zero = [0.0] * len(categories)
+
+    def part(name: str) -> list[float]:
+        return parts.get(name, zero)
+
+    steps, totals = [], []
+    for i in range(len(categories)):
+        total = part("total")[i] + part("total_neg")[i]
+        if total:
+            steps.append(total)
+            totals.append(i)
+        elif part("decrease")[i] or part("decrease_neg")[i]:
+            steps.append(-(part("decrease")[i] - part("decrease_neg")[i]))
+        else:
+            steps.append(part("increase")[i] - part("increase_neg")[i])
+    chart = {"type": "waterfall", "categories": categories,
+             "series": [{"name": "Value", "values": steps}]}
+    if totals:
+        chart["totals"] = totals
+    return chart
 
 
 def _texts(element) -> list[str]:
@@ -150,17 +184,56 @@ def _xy(chart, kind: str) -> dict | None:
         if not xs:  # x values as text or missing: PowerPoint numbers the points 1..n
             xs = [float(i + 1) for i in range(len(ys))]
         name = _xml_series_name(element, index)
+        labels = _point_labels(element)
         for i, (x, y) in enumerate(zip(xs, ys)):
             if x is None or y is None:
                 continue
             point = {"x": x, "y": y, "series": name}
+            if labels.get(i):
+                point["label"] = labels[i]
             if kind == "bubble":
                 size = sizes[i] if i < len(sizes) else None
                 if size is None or size < 0:
                     return None
                 point["size"] = size
             points.append(point)
-    return {"type": kind, "points": points} if points else None
+    if not points:
+        return None
+    titles = _titles(chart)
+    if len({p["series"] for p in points}) == 1 and points[0]["series"] in (
+            titles.get("y_title"), "Data"):  # one unnamed series: named after the axis
+        for point in points:
+            point.pop("series")
+    return {"type": kind, "points": points}
+
+
+def _point_labels(element) -> dict[int, str]:
+    """Each point's own data-label text (a scatter or bubble point's name)."""
+    labels = {}
+    for label in element.xpath("./c:dLbls/c:dLbl"):
+        index = label.find(f"{C}idx")
+        text = " ".join(" ".join(label.xpath("./c:tx//a:t/text()")).split())
+        if index is not None and text:
+            labels[int(index.get("val"))] = text[:200]
+    return labels
+
+
+def read_growth_share(chart, quadrant_labels: list[str]) -> dict | None:
+    """A growth-share matrix this renderer drew (a bubble chart: relative share, growth,
+    revenue; its thresholds where the axes cross) back as its items."""
+    data = _xy(chart, "bubble")
+    if data is None or any(not p.get("label") for p in data["points"]):
+        return None
+    slide = {"kind": "growth_share", "items": [
+        {"name": p["label"], "market_growth": p["y"], "relative_share": p["x"],
+         "revenue": p["size"]} for p in data["points"]]}
+    crossings = chart._chartSpace.xpath(".//c:valAx/c:crossesAt/@val")
+    if len(crossings) == 2:
+        slide["growth_threshold"], slide["share_threshold"] = (float(crossings[0]),
+                                                               float(crossings[1]))
+    if len(quadrant_labels) == 4:
+        slide["quadrant_labels"] = quadrant_labels
+    return slide
 
 
 def _titles(chart) -> dict:
