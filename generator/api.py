@@ -65,6 +65,15 @@ def api_view(methods: list[str]):
     return decorate
 
 
+def _status_label(row: GeneratedPresentation) -> str:
+    from django.utils.translation import ngettext
+
+    if row.status == GeneratedPresentation.Status.DONE and row.lint_error_count:
+        return ngettext("Done — %(count)d problem", "Done — %(count)d problems",
+                        row.lint_error_count) % {"count": row.lint_error_count}
+    return str(row.get_status_display())
+
+
 def presentation_json(request, row: GeneratedPresentation) -> dict:
     """The API's view of one deck."""
     summary = (row.lint_report or {}).get("summary")
@@ -73,6 +82,9 @@ def presentation_json(request, row: GeneratedPresentation) -> dict:
         "id": row.pk,
         "title": row.title,
         "status": row.status,
+        # "done" with lint errors is never a plain "Done": the problems are counted here
+        "problems": row.lint_error_count if done else None,
+        "status_label": _status_label(row),
         "stage": row.stage,
         "progress": row.progress,
         "version": row.version,

@@ -215,7 +215,9 @@ def extract(path: Path) -> list[dict]:
                  for index, slide in enumerate(prs.slides)]
     patterns.append(_typography(prs, sizes, families))
     patterns += _chart_and_table_styles(prs)
-    return patterns
+    from .layout_probe import attach_probes  # what the used layouts really look like
+
+    return attach_probes(path, patterns)
 
 
 def _theme_colors(colors: dict[str, str]) -> dict:
