@@ -28,7 +28,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
-from .errors import InvalidDeckFile
+from .errors import InvalidDeckFile, SpecError
 from .reading.charts import read_chart, read_growth_share
 from .reading.own_shapes import own_text_shape, read_own
 from .reading.regions import Region, crop_regions
@@ -121,7 +121,11 @@ def read_deck(path: Path, pictures: Path, *, regions: bool = True) -> ReadDeck:
         raise InvalidDeckFile(_("This deck has no slides to restyle."))
     _drop_appendix_trackers(slides)
     title = _deck_title(prs, slides, path)
-    spec = load_spec({"title": title, "slides": slides}, base_dir=pictures)
+    try:
+        spec = load_spec({"title": title, "slides": slides}, base_dir=pictures)
+    except SpecError as exc:  # e.g. more slides than a deck may have, once split
+        raise InvalidDeckFile(_("This deck cannot be restyled: %(problem)s")
+                              % {"problem": str(exc).splitlines()[-1].strip()}) from None
     return ReadDeck(spec=spec, pictures=pictures, unmapped=reader.regions)
 
 
@@ -144,7 +148,7 @@ def _deck_title(prs, slides: list[dict], path: Path) -> str:
     return core[:300] or slides[0].get("title") or path.stem
 
 
-# -- text ---------------------------------------------------------------------------------------------
+# -- text --------------------------------------------------------------------------------------
 def _clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text.replace("\v", " ")).split())
 
@@ -200,7 +204,7 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-# -- one slide ----------------------------------------------------------------------------------------
+# -- one slide ---------------------------------------------------------------------------------
 @dataclass
 class _Content:
     title: str = ""
@@ -315,7 +319,8 @@ class _Reader:
                 return _("a SmartArt graphic")
             if any("ole" in uri.lower() for uri in uris):
                 return _("an embedded object")
-        if kind == MSO_SHAPE_TYPE.FREEFORM and not (shape.has_text_frame and shape.text_frame.text.strip()):
+        has_text = shape.has_text_frame and shape.text_frame.text.strip()
+        if kind == MSO_SHAPE_TYPE.FREEFORM and not has_text:
             return _("a free-form drawing")
         return ""
 
@@ -396,8 +401,9 @@ class _Reader:
                 if content.number and simple["kind"] == "section":
                     simple["number"] = " ".join(content.number)[:200]
                 return [simple]
-            if (title.strip().lower() in _AGENDA_TITLES or _has_agenda_items(slide)) and lines and all(
-                    level == 0 and len(text) <= 200 for level, text in lines) and len(lines) <= 12:
+            agenda_like = title.strip().lower() in _AGENDA_TITLES or _has_agenda_items(slide)
+            if agenda_like and lines and len(lines) <= 12 and all(
+                    level == 0 and len(text) <= 200 for level, text in lines):
                 agenda = {"kind": "agenda", "title": title, "items": [t for _l, t in lines],
                           **furniture}
                 current = _agenda_current(slide)

@@ -6,8 +6,6 @@ chart over as a picture of its region and lists it).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..spec import MAX_CATEGORIES, MAX_SERIES, ChartSpec
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -248,19 +246,3 @@ def _titles(chart) -> dict:
         except (ValueError, AttributeError, NotImplementedError, KeyError):
             continue
     return titles
-
-
-def chart_words(chart) -> str:
-    """Every text of the chart (title, categories, series names) for the word checks."""
-    root = chart._chartSpace
-    return " ".join(t for t in root.itertext() if t and not _is_number(t))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-

@@ -17,7 +17,9 @@ _QUOTES = "“”\"「」『』"
 
 
 def _text(shape) -> str:
-    return " ".join(shape.text_frame.text.replace("\v", " ").split()) if shape.has_text_frame else ""
+    if not shape.has_text_frame:
+        return ""
+    return " ".join(shape.text_frame.text.replace("\v", " ").split())
 
 
 def _lines(shape) -> list[str]:
@@ -139,7 +141,8 @@ def _axis(label: str, low: str = "", high: str = "") -> dict:
     match = re.fullmatch(r"(.*?)\s*[(（](.*) → (.*)[)）]", label)
     if match and not (low or high):
         label, low, high = match.groups()
-    return {k: v for k, v in {"label": label, "low": low, "high": high}.items() if v or k == "label"}
+    parts = {"label": label, "low": low, "high": high}
+    return {key: value for key, value in parts.items() if value or key == "label"}
 
 
 def _matrix(named: dict) -> dict | None:

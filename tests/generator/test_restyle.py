@@ -178,7 +178,7 @@ def test_a_deck_edited_by_hand_still_reads_as_text(tmp_path):
     assert "Added by hand in PowerPoint" in texts and "Select" in texts
 
 
-# -- restyling the corpus ------------------------------------------------------------------------------
+# -- restyling the corpus ----------------------------------------------------------------------
 @pytest.mark.parametrize("source", DECKS, ids=lambda p: p.stem[:40])
 def test_corpus_decks_restyled_in_the_built_in_design_keep_everything(source, tmp_path):
     out = tmp_path / "restyled.pptx"
@@ -220,7 +220,7 @@ def test_smartart_is_carried_over_as_a_picture_of_its_region_and_listed(tmp_path
     assert sum(after.values()) == sum(before.values()) + 1  # the region's picture
 
 
-# -- bad input -----------------------------------------------------------------------------------------
+# -- bad input ---------------------------------------------------------------------------------
 def _encrypted(path: Path) -> Path:
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -276,3 +276,27 @@ def test_the_command_prints_the_deck_and_its_lint(tmp_path, capsys):
     assert str(out) in printed and "0 errors" in printed
     row = GeneratedPresentation.objects.get()
     assert row.source_kind == "spec" and files.exists(row.file)
+
+
+def test_a_deck_that_would_need_too_many_slides_is_refused_clearly(tmp_path):
+    from pptx.util import Inches
+
+    prs = Presentation()
+    for index in range(170):  # 510 slides once split: over the 500 a deck may have
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        slide.shapes.title.text = f"Slide {index}"
+        table = slide.shapes.add_table(2, 2, 0, Inches(2), Inches(4), Inches(1)).table
+        table.cell(0, 0).text, table.cell(1, 0).text = "Head", "Cell"
+        from pptx.chart.data import CategoryChartData
+        from pptx.enum.chart import XL_CHART_TYPE
+
+        data = CategoryChartData()
+        data.categories = ["a", "b"]
+        data.add_series("S", (1, 2))
+        for top in (Inches(2), Inches(5)):  # two charts and a table: three slides each
+            slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(5), top,
+                                   Inches(4), Inches(2), data)
+    path = tmp_path / "big.pptx"
+    prs.save(str(path))
+    with pytest.raises(InvalidDeckFile, match="cannot be restyled"):
+        read_upload(path, tmp_path / "pictures", filename=path.name, regions=False)

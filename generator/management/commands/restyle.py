@@ -43,7 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(str(out if out is not None else files.local_path(row.file)))
         summary = (row.lint_report or {}).get("summary", {})
         self.stdout.write(
-            _("%(slides)d slides; lint: %(errors)d errors, %(warnings)d warnings (presentation #%(id)d)")
+            _("%(slides)d slides; lint: %(errors)d errors, %(warnings)d warnings "
+              "(presentation #%(id)d)")
             % {"slides": row.slide_count, "errors": summary.get("errors", 0),
                "warnings": summary.get("warnings", 0), "id": row.pk})
         for line in done.report:
