@@ -89,6 +89,7 @@ def test_the_restyle_page_queues_the_deck_and_shows_before_and_after(
     client.force_login(alice)
     page = client.get("/decks/restyle/")
     assert page.status_code == 200 and b'type="file"' in page.content
+    assert b'href="/decks/restyle/"' in client.get("/").content  # in the main menu
     with CHARTS.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
         answer = client.post("/decks/restyle/", {"file": upload, "asset": ""})
     assert answer.status_code == 302
