@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from generator import converter, preview
+from generator.models import GeneratedPresentation
 from tests.conftest import REPO, start_cluster, stop_cluster, wait_for_clusters
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -65,6 +66,9 @@ def page(monkeypatch):
 
 def test_the_deck_page_shows_pictures_and_pdf_without_a_reload(alice, live_server,
                                                                picture_worker, page, tmp_path):
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(str(error)))
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", "pw-alice-123")
@@ -80,9 +84,19 @@ def test_the_deck_page_shows_pictures_and_pdf_without_a_reload(alice, live_serve
 
     page.wait_for_selector("#download-link", timeout=120_000)  # done: the page reloads once
     page.evaluate("window.sameDocument = true")  # gone if the page reloads from here on
-    assert not page.is_visible("#pdf-link")
-    page.wait_for_function("document.querySelectorAll('#thumbs img').length === 3",
-                           timeout=180_000)
+    slides = GeneratedPresentation.objects.get().slide_count
+    assert slides == 4  # the cover and three messages
+    # the worker's first pictures include starting its LibreOffice: seconds, so the page
+    # is seen waiting for them here, and must show them itself
+    assert page.is_visible("#previews-pending") and not page.is_visible("#pdf-link")
+    try:
+        page.wait_for_function(f"document.querySelectorAll('#thumbs img').length === {slides}",
+                               timeout=120_000)
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "02-no-pictures.png", full_page=True)
+        url = page.eval_on_selector("#deck-status", "box => box.dataset.statusUrl")
+        state = page.evaluate("url => fetch(url).then(r => r.text())", url)
+        raise AssertionError(f"no pictures on the page; console {messages}; {url}: {state}")
     page.wait_for_selector("#pdf-link", state="visible", timeout=10_000)
     page.wait_for_function("Array.from(document.querySelectorAll('#thumbs img'))"
                            ".every(img => img.complete && img.naturalWidth > 0)", timeout=30_000)
