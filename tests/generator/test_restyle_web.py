@@ -13,7 +13,8 @@ from pptx import Presentation
 from generator import files, tasks, tokens
 from generator.markdown import read_outline
 from generator.models import GeneratedPresentation
-from generator.restyle import pictures_prefix
+from generator import preview
+from generator.restyle import before_pictures, pictures_prefix
 from generator.spec import load_spec
 from tests.conftest import CORPUS
 from tests.sharedfiles import use_local_files
@@ -98,6 +99,12 @@ def test_the_restyle_page_queues_the_deck_and_shows_before_and_after(
     tasks.generate_presentation(row.pk)
     compare = client.get(answer["Location"])
     assert compare.status_code == 200 and b"before-after" in compare.content
+    if preview.available():  # the uploaded deck's own slides, beside the restyled ones
+        assert before_pictures(row)
+        assert f"/decks/{row.pk}/restyle/before/1.png".encode() in compare.content
+        picture = client.get(f"/decks/{row.pk}/restyle/before/1.png")
+        assert b"".join(picture.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+        assert client.get(f"/decks/{row.pk}/restyle/before/99.png").status_code == 404
 
 
 def test_the_restyle_page_refuses_a_bad_file_with_its_reason(client, alice, tmp_path):
