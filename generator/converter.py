@@ -159,6 +159,7 @@ class WarmConverter:
         self.starts += 1
         profile = self._home / f"profile-{self.starts}"
         pipe = f"bcgslides-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._home.mkdir(parents=True, exist_ok=True)  # again after close()
         log = open(self._home / "listener.log", "ab")  # noqa: SIM115 - the child keeps it
         try:
             self._process = subprocess.Popen(

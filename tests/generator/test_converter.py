@@ -173,3 +173,17 @@ def test_soffice_ends_with_the_process_that_owns_it(deck, tmp_path):
     while _group(listener) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _group(listener), "soffice outlived the worker that started it"
+
+
+def test_a_converter_that_cannot_start_falls_back_to_a_one_shot_soffice(deck, tmp_path,
+                                                                        settings, caplog):
+    settings.PREVIEWS_WARM_CONVERTER = True
+    own = converter.for_this_process()
+    own.close()
+    own.start_timeout = 0.01  # too short for any LibreOffice to say it is ready
+    try:
+        pictures = preview.render_thumbnails(deck, tmp_path / "out")
+    finally:
+        own.start_timeout = converter.START_TIMEOUT
+    assert len(pictures) == 8 and own.pid is None
+    assert "one-shot soffice" in caplog.text
