@@ -135,11 +135,11 @@ def _bench(args) -> None:
         for count in (int(n) for n in args.slides.split(",")):
             runs = [one_deck(user, _deck(deck30, count)) for _ in range(args.runs)]
             results[mode, count] = runs
-            after = statistics.median(r["after_done"] for r in runs)
-            print(f"{mode:4} {count:2} slides: submit→done {statistics.median(r['done'] for r in runs):.2f} s, "
-                  f"submit→every picture shown {statistics.median(r['shown'] for r in runs):.2f} s, "
-                  f"done→shown {after:.2f} s (median of {args.runs}; "
-                  f"{min(r['after_done'] for r in runs):.2f}–{max(r['after_done'] for r in runs):.2f})")
+            done, shown, after = ([r[key] for r in runs] for key in ("done", "shown", "after_done"))
+            print(f"{mode:4} {count:2} slides: submit→done {statistics.median(done):.2f} s, "
+                  f"submit→every picture shown {statistics.median(shown):.2f} s, "
+                  f"done→shown {statistics.median(after):.2f} s (median of {args.runs}; "
+                  f"{min(after):.2f}–{max(after):.2f})")
     for count in (int(n) for n in args.slides.split(",")):
         print(breakdown(deck30, count))
     if ("warm", 10) in results:

@@ -27,7 +27,8 @@ def ascii_fallback(name: str) -> str:
     "deck" with its version and extension, rather than a few stray Latin letters."""
     stem, _, extension = name.rpartition(".")
     base, _, version = stem.rpartition("-v")
-    letters = "".join(c for c in unicodedata.normalize("NFKD", base) if not unicodedata.combining(c))
+    letters = "".join(c for c in unicodedata.normalize("NFKD", base)
+                      if not unicodedata.combining(c))
     if not letters.isascii() or not letters.strip():
         letters = "deck"
     return f"{letters}-v{version}.{extension}"

@@ -80,7 +80,8 @@
           if (stage) { stage.textContent = data.stage_label; }
           if (badge) {  // the badge always says the status the stage belongs to
             badge.textContent = data.status_label;
-            badge.className = "status status-" + data.status + (data.problems ? " status-problems" : "");
+            badge.className = "status status-" + data.status +
+              (data.problems ? " status-problems" : "");
           }
           box.dataset.status = data.status;
           if (firstProblems === null) { firstProblems = data.problems; }
