@@ -190,9 +190,7 @@ def test_corpus_decks_restyled_in_the_built_in_design_keep_everything(source, tm
                                       "MartinPacker__md2pptx__Martin_Template.pptx"])
 def test_corpus_decks_restyled_in_learned_designs_keep_everything(template, tmp_path):
     asset = learn.learn_upload(path=CORPUS / "templates" / template, filename=template).asset
-    for source in [CORPUS / "pptx" / "scanny__python-pptx__ph-populated-placeholders.pptx",
-                   CORPUS / "pptx" / "scanny__python-pptx__cht-charts.pptx",
-                   CORPUS / "templates" / "icip-cas__PPTAgent__build_effective_agents.pptx"]:
+    for source in DECKS:
         out = tmp_path / f"{source.stem}.pptx"
         done = restyle(source, filename=source.name, asset_id=asset.pk, out=out, regions=False)
         check_restyled(source, out, done.row)
