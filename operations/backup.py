@@ -191,6 +191,7 @@ def _pg_dump(directory: Path, backup_id: str, work: Path) -> Path:
     final = directory / f"database_{backup_id}.pgdump"
     with _writing(final, work) as tmp:
         dump(tmp)
+        _checkpoint("backup:database_copied")
     return final
 
 

@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from generator.models import DesignAsset, GeneratedPresentation
@@ -66,8 +67,25 @@ def manage(*args: str, kill_at: str = "", timeout: float = 120) -> subprocess.Co
     env = child_env(DJANGO_SETTINGS_MODULE="tests.operations.kill_settings",
                     OPERATIONS_TEST_KILL_AT=kill_at,
                     SECRET_KEY=django_settings.SECRET_KEY)  # DATA_DIR moved: same signing key
-    return subprocess.run([sys.executable, str(REPO / "manage.py"), *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    try:
+        return subprocess.run([sys.executable, str(REPO / "manage.py"), *args], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=timeout)
+    finally:
+        connection.close()  # a restore there ends this process's session on PostgreSQL
+
+
+def work_files() -> list[Path]:
+    """Files in backups' work folders: the database copy (SQLite) or dump (PostgreSQL) of
+    a backup in progress, or what a killed one left."""
+    return sorted(p for p in backups().glob(f"{workspace.WORK}/backup-*/*") if p.is_file())
+
+
+@pytest.fixture(autouse=True)
+def reconnect_after(transactional_db):
+    """On PostgreSQL a restore (here or in a child process) ends every other session,
+    this test's own among them: the next test must not inherit a dead connection."""
+    yield
+    connection.close()
 
 
 def age(path: Path, seconds_ago: float = 30 * 86400) -> None:
@@ -144,13 +162,13 @@ def test_a_killed_backup_leaves_its_database_copy_only_until_the_next_backup(fol
     result = manage("backup", kill_at="backup:database_copied")
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     work = backups() / workspace.WORK
-    copies = list(work.glob("backup-*/database.db"))
+    copies = work_files()
     assert len(copies) == 1 and copies[0].stat().st_size > 0  # the full copy it left
     assert backup.list_backups() == []
 
     backup.create()
     assert list(work.glob("backup-*")) == []  # folder and lock file gone
-    assert not [p for p in backups().rglob("*.db")]
+    assert work_files() == []
 
 
 @pytest.mark.slow
@@ -164,13 +182,13 @@ def test_a_backup_killed_from_outside_leaves_nothing_after_the_next_one(folders)
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if backups().is_dir() and any(p.name == "database.db" for p in backups().rglob("*")):
+        if backups().is_dir() and work_files():
             break  # the full copy of the database is being written
         time.sleep(0.005)
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait(timeout=10) == -signal.SIGKILL
     backup.create()
-    assert [p for p in backups().rglob("*") if p.name == "database.db"] == []
+    assert work_files() == []
     assert [b.status for b in backup.list_backups()] == ["success"]
 
 
@@ -305,7 +323,9 @@ def test_the_restore_command_finishes_an_interrupted_restore_first(capsys):
 def test_an_interrupted_restore_that_cannot_be_finished_blocks_until_abandoned(capsys):
     _start_restore_killed_at("restore:assets")
     state = journal.read()
-    (backups() / workspace.WORK / state["work"] / "database.db").unlink()  # a bad day indeed
+    staged = list((backups() / workspace.WORK / state["work"]).glob("database.*"))
+    assert len(staged) == 1  # the database copy (SQLite) or dump (PostgreSQL) to restore
+    staged[0].unlink()  # a bad day indeed
     with pytest.raises(RestoreError, match="could not be finished"):
         restore.recover()
     assert journal.health()["status"] == "critical"
@@ -386,7 +406,7 @@ def test_latest_skips_forged_and_damaged_backups_and_says_why(capsys):
     GeneratedPresentation.objects.create(title="after", source_kind="spec")
     _newer_copy(good, "20990101_000000", sign=False)  # forged: the newest by its own claim
     _newer_copy(good, "20980101_000000", sign=True)
-    damaged = backups() / "database_20980101_000000.db.zip"
+    [damaged] = backups().glob("database_20980101_000000.*")  # .db.zip, or .pgdump
     data = bytearray(damaged.read_bytes())
     data[len(data) // 2] ^= 0xFF
     damaged.write_bytes(bytes(data))
