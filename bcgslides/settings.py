@@ -317,6 +317,8 @@ if DECK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("DECK_MAX_ATTEMPTS must be 1 or more")
 # Slide pictures through LibreOffice (off on hosts that should only generate decks).
 PREVIEWS_ENABLED = env.bool("PREVIEWS_ENABLED", default=True)
+# One LibreOffice kept running per worker (generator/converter.py); off: one per deck.
+PREVIEWS_WARM_CONVERTER = env.bool("PREVIEWS_WARM_CONVERTER", default=True)
 # Font files used to measure text; empty means "search the usual system places".
 FONT_LATIN_FILE = env.str("FONT_LATIN_FILE", default="")
 FONT_EA_FILE = env.str("FONT_EA_FILE", default="")

@@ -72,7 +72,7 @@ def uno_python() -> str | None:
 
 def enabled() -> bool:
     """Whether decks go through a warm converter (`PREVIEWS_WARM_CONVERTER`, on by default)."""
-    return getattr(settings, "PREVIEWS_WARM_CONVERTER", True) and uno_python() is not None
+    return settings.PREVIEWS_WARM_CONVERTER and uno_python() is not None
 
 
 class WarmConverter:

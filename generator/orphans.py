@@ -1,5 +1,5 @@
-"""Stored deck files, slide pictures and brief material no row points at, removed after a
-grace time.
+"""Stored deck files, slide pictures, restyle pictures and brief material no row points at,
+removed after a grace time.
 
 A deck is stored before its row records it (so that a failing row leaves no row
 pointing at nothing); a worker killed between the two, a row deleted by hand, or
@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import files
+from . import files, restyle
 from .material import pack as material_pack
 from .models import GeneratedPresentation
 
@@ -24,11 +24,12 @@ GRACE = timedelta(hours=6)
 
 
 def sweep(*, grace: timedelta = GRACE) -> list[str]:
-    """Delete deck files and preview folders no row refers to, older than `grace`; returns
-    the names removed."""
+    """Delete the files of decks no row refers to (the deck, its pictures, its restyle
+    pictures, its material), older than `grace`; returns the names removed."""
     cutoff = timezone.now() - grace
-    removed = (_unreferenced_decks(cutoff) + _unreferenced_previews(cutoff)
-               + _unreferenced_material(cutoff))
+    removed = _unreferenced_decks(cutoff) + [
+        name for prefix in (files.PREVIEWS, restyle.PICTURES, material_pack.PREFIX)
+        for name in _per_deck_orphans(prefix, cutoff)]
     if removed:
         logger.info("removed %d orphan file(s): %s", len(removed), ", ".join(removed[:20]))
     return removed
@@ -44,27 +45,20 @@ def _unreferenced_decks(cutoff) -> list[str]:
     return stale
 
 
-def _unreferenced_material(cutoff) -> list[str]:
-    """material/<id>.json (a brief's read sources) of decks whose row is gone."""
-    names = {name: name.rsplit("/", 1)[-1].removesuffix(".json")
-             for name in files.list_names(material_pack.PREFIX)}
+def _per_deck_orphans(prefix: str, cutoff) -> list[str]:
+    """Files under `prefix` of decks whose row is gone, named `<prefix>/<id>/…` (slide
+    pictures, pictures read from a restyled deck) or `<prefix>/<id>.json` (a brief's
+    material)."""
+    owners = {name: _deck_id(name) for name in files.list_names(prefix)}
     alive = {str(pk) for pk in GeneratedPresentation.objects.filter(
-        pk__in=[int(i) for i in names.values() if i.isdigit()]).values_list("pk", flat=True)}
-    stale = [name for name, pk in names.items()
-             if pk not in alive and files.modified_at(name) < cutoff]
+        pk__in=[int(i) for i in owners.values() if i.isdigit()]).values_list("pk", flat=True)}
+    stale = [name for name, owner in owners.items()
+             if owner not in alive and files.modified_at(name) < cutoff]
     for name in stale:
         files.delete(name)
     return stale
 
 
-def _unreferenced_previews(cutoff) -> list[str]:
-    """previews/<id>/… of decks whose row is gone (a row's pictures go with it otherwise)."""
-    names = files.list_names(files.PREVIEWS)
-    ids = {name.split("/")[1] for name in names if name.count("/") >= 2}
-    alive = {str(pk) for pk in GeneratedPresentation.objects.filter(
-        pk__in=[int(i) for i in ids if i.isdigit()]).values_list("pk", flat=True)}
-    stale = [name for name in names if name.count("/") >= 2 and name.split("/")[1] not in alive
-             and files.modified_at(name) < cutoff]
-    for name in stale:
-        files.delete(name)
-    return stale
+def _deck_id(name: str) -> str:
+    """The deck id a per-deck name carries: its second part, without a .json ending."""
+    return name.split("/")[1].removesuffix(".json")

@@ -56,6 +56,15 @@ def test_the_material_of_a_deleted_brief_goes(tmp_path):
     assert files.exists(kept)
 
 
+def test_pictures_read_from_a_deleted_restyled_deck_go(tmp_path):
+    live = GeneratedPresentation.objects.create(title="live")
+    kept = stored(tmp_path, f"restyle-pictures/{live.pk}/picture-ab.png", age_hours=48)
+    gone = stored(tmp_path, f"restyle-pictures/{live.pk + 1000}/picture-ab.png", age_hours=48)
+
+    assert orphans.sweep() == [gone]
+    assert files.exists(kept)
+
+
 def test_the_sweep_is_scheduled():
     from operations.schedules import SCHEDULES
 
