@@ -73,7 +73,7 @@ def test_a_client_from_the_document_creates_follows_and_downloads(
     api = DocumentClient(client, document, tokens.create(user=alice)[1])
     create = _operation_id(document, "post", "create a deck")
     follow = _operation_id(document, "get", "follow a deck")
-    download = _operation_id(document, "get", "download")
+    download = _operation_id(document, "get", "download the .pptx")
 
     with django_capture_on_commit_callbacks(execute=True):
         created = api.call(create, {"outline": OUTLINE})
