@@ -1,77 +1,23 @@
-"""The JSON API: create, follow and download decks.
+"""What the JSON API, the pages and the MCP server share about one deck: its JSON, the
+request body, queueing a deck from any input, and its file as a download.
 
-Session auth (with CSRF, for the pages' own scripts) or `Authorization: Token
-<key>` (for scripts; no CSRF, since no cookie is involved).  Errors are JSON
-with a 4xx status and a `error` message (plus `problems` for validation).
+The endpoints themselves (auth, throttling, the OpenAPI document, RFC 9457 errors)
+are in `generator.rest`.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 
 from django.conf import settings
-from django.http import FileResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
-from . import access, clientip, decks, files, tokens
-from .errors import SharedFilesError, SpecError
+from . import deck_page, decks, files
 from .forms import parse_source
 from .models import DesignAsset, GeneratedPresentation
 from .spec import load_spec
-
-logger = logging.getLogger(__name__)
-
-
-def error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
-def _csrf_failure(request) -> JsonResponse | None:
-    check = CsrfViewMiddleware(lambda req: None)
-    response = check.process_view(request, None, (), {})
-    return error(403, _("CSRF check failed; reload the page.")) if response else None
-
-
-def api_view(methods: list[str]):
-    """Authenticate (token or session+CSRF), restrict methods, answer errors as JSON."""
-
-    def decorate(view):
-        @csrf_exempt
-        @require_http_methods(methods)
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            if header.startswith("Token "):
-                user = tokens.authenticate(header[len("Token "):].strip(),
-                                           client=clientip.address(request))
-                if user is None:
-                    return error(401, _("Invalid API token."))
-                request.user = user
-            elif not request.user.is_authenticated:
-                return error(401, _("Log in or send an API token."))
-            elif request.method not in ("GET", "HEAD") and (failure := _csrf_failure(request)):
-                return failure
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _status_label(row: GeneratedPresentation) -> str:
-    from django.utils.translation import ngettext
-
-    if row.status == GeneratedPresentation.Status.DONE and row.lint_error_count:
-        return ngettext("Done — %(count)d problem", "Done — %(count)d problems",
-                        row.lint_error_count) % {"count": row.lint_error_count}
-    return str(row.get_status_display())
 
 
 def presentation_json(request, row: GeneratedPresentation) -> dict:
@@ -84,7 +30,7 @@ def presentation_json(request, row: GeneratedPresentation) -> dict:
         "status": row.status,
         # "done" with lint errors is never a plain "Done": the problems are counted here
         "problems": row.lint_error_count if done else None,
-        "status_label": _status_label(row),
+        "status_label": deck_page.status_label(row),
         "stage": row.stage,
         "progress": row.progress,
         "version": row.version,
@@ -127,37 +73,6 @@ def _asset(data: dict) -> DesignAsset | None:
         raise LookupError(_("Design asset %(id)s does not exist.") % {"id": asset_id}) from None
 
 
-@api_view(["GET", "POST"])
-def presentations(request):
-    if request.method == "GET":
-        rows = decks.for_owner(request.user)[:100]
-        return JsonResponse({"results": [presentation_json(request, row) for row in rows]},
-                            json_dumps_params={"ensure_ascii": False})
-    return _create(request)
-
-
-def _create(request):
-    try:
-        data = _body(request)
-        asset = _asset(data)
-    except ValueError as exc:
-        return error(400, str(exc))
-    except LookupError as exc:
-        return error(404, str(exc))
-    given = [key for key in ("outline", "spec", "brief") if data.get(key)]
-    if len(given) != 1:
-        return error(400, _("Give exactly one of 'outline', 'spec' or 'brief'."))
-    try:
-        row = _queue(request.user, given[0], data[given[0]], asset)
-    except SpecError as exc:
-        problems = [{"place": place, "message": message} for place, message in exc.problems]
-        return error(400, str(exc), problems=problems)
-    except ValueError as exc:
-        return error(400, str(exc))
-    return JsonResponse(presentation_json(request, row), status=202,
-                        json_dumps_params={"ensure_ascii": False})
-
-
 def _queue(user, kind: str, value, asset):
     if kind == "brief":
         if not isinstance(value, str) or len(value) > 20000:
@@ -178,32 +93,6 @@ def _queue(user, kind: str, value, asset):
                             asset=asset)
 
 
-@api_view(["GET"])
-def presentation(request, pk: int):
-    try:
-        row = access.get_visible(request.user, pk)
-    except GeneratedPresentation.DoesNotExist:
-        return error(404, _("No such presentation."))
-    return JsonResponse(presentation_json(request, row), json_dumps_params={"ensure_ascii": False})
-
-
-@api_view(["GET"])
-def download(request, pk: int):
-    try:
-        row = access.get_visible(request.user, pk)
-    except GeneratedPresentation.DoesNotExist:
-        return error(404, _("No such presentation."))
-    if row.status != GeneratedPresentation.Status.DONE:
-        return error(409, _("The deck is not ready (status: %(status)s).") % {"status": row.status})
-    try:
-        return deck_file_response(row)
-    except FileNotFoundError:
-        return error(404, _("The deck's file is missing."))
-    except SharedFilesError as exc:
-        logger.error("deck %s could not be read: %s", pk, exc)
-        return error(503, _("The file store is not available; try again later."))
-
-
 def deck_file_response(row: GeneratedPresentation) -> FileResponse:
     """The .pptx, streamed from the shared files as an attachment named after the title and
     version (`download_names`).  Raises `FileNotFoundError` or `SharedFilesError`."""
@@ -215,35 +104,3 @@ def deck_file_response(row: GeneratedPresentation) -> FileResponse:
     response["Content-Disposition"] = attachment_header(
         deck_file_name(row.title, row.version, "pptx"))
     return response
-
-
-@api_view(["POST"])
-def validate_outline(request):
-    """The editor's live check: problems by line before the user submits."""
-    try:
-        data = _body(request)
-    except ValueError as exc:
-        return error(400, str(exc))
-    text = data.get("source", "")
-    if not isinstance(text, str):
-        return error(400, _("'source' must be text."))
-    try:
-        spec = parse_source(data.get("format", "markdown"), text)
-    except SpecError as exc:
-        problems = [{"place": place, "message": message} for place, message in exc.problems]
-        return JsonResponse({"ok": False, "error": str(exc), "problems": problems},
-                            json_dumps_params={"ensure_ascii": False})
-    kinds = [slide.kind for slide in spec.slides]
-    return JsonResponse({"ok": True, "slides": len(kinds), "kinds": kinds, "title": spec.title},
-                        json_dumps_params={"ensure_ascii": False})
-
-
-@require_http_methods(["GET"])
-def cache_stats(request):
-    """LLM cache statistics (hit rate, entries, size): an operations endpoint like /api/health.
-
-    Open like the health endpoint, since the monitor polls it; it holds counts only.
-    """
-    from . import llm_cache
-
-    return JsonResponse(llm_cache.stats())
