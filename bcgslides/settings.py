@@ -317,6 +317,9 @@ if DECK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("DECK_MAX_ATTEMPTS must be 1 or more")
 # Slide pictures through LibreOffice (off on hosts that should only generate decks).
 PREVIEWS_ENABLED = env.bool("PREVIEWS_ENABLED", default=True)
+# Learning renders the layouts decks use, empty, to see the colours behind text and the
+# area clear of the template's graphics (generator/layout_probe.py); off: from the XML.
+LEARN_LAYOUT_PICTURES = env.bool("LEARN_LAYOUT_PICTURES", default=True)
 # One LibreOffice kept running per worker (generator/converter.py); off: one per deck.
 PREVIEWS_WARM_CONVERTER = env.bool("PREVIEWS_WARM_CONVERTER", default=True)
 # Font files used to measure text; empty means "search the usual system places".

@@ -50,10 +50,12 @@ def _run_once() -> tuple[float, int]:
 def peak_rss(path: Path) -> float:
     """MB of peak resident memory of a process that learns `path` (after Django setup)."""
     script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
-              "from bench.learn_throughput import _setup; import tempfile, resource; "
+              "from bench.learn_throughput import _setup; import tempfile; "
               "_setup(tempfile.mkdtemp()); from generator.learn import learn_design; "
               f"learn_design(path=__import__('pathlib').Path({str(path)!r})); "
-              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+              # VmHWM: this process's own peak (ru_maxrss counts the parent's before exec)
+              "print([l.split()[1] for l in open('/proc/self/status') "
+              "if l.startswith('VmHWM:')][0])")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.strip().splitlines()[-1]
     return int(out) / 1024

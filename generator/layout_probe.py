@@ -78,7 +78,7 @@ def pictures_wanted() -> bool:
 
     from .preview import available
 
-    return getattr(settings, "LEARN_LAYOUT_PICTURES", True) and available()
+    return settings.LEARN_LAYOUT_PICTURES and available()
 
 
 def _layouts_named(prs, names: list[str]) -> dict[str, object]:

@@ -19,6 +19,9 @@ os.environ["DATA_DIR"] = str(_root / os.environ.get("PYTEST_XDIST_WORKER", "main
 for _name in ("LOG_DIR", "BACKUP_DIR", "REPORT_DIR"):
     os.environ.pop(_name, None)
 os.environ.setdefault("Q_SYNC", "false")
+# Learning reads layouts from the XML unless a test asks for their pictures (LibreOffice
+# per learned file would dominate the suite); child processes inherit this.
+os.environ["LEARN_LAYOUT_PICTURES"] = "false"
 os.environ["BCGSLIDES_ENV_FILE"] = str(_root / "no.env")
 # Tests never see a real key.  DATABASE_URL and REDIS_URL are honoured: CI runs
 # the suite once on the embedded default and once on PostgreSQL + Redis.
