@@ -46,9 +46,10 @@ def test_pictures_appear_without_a_reload_and_the_button_starts_a_deck(alice, li
                            timeout=30_000)
     assert page.evaluate("window.__same_document === true")  # no reload happened
     assert not page.is_visible("#layouts-pending") and not page.is_visible("#slides-pending")
-    loaded = page.evaluate("Array.from(document.querySelectorAll('figure img'))"
-                           ".every(img => img.complete && img.naturalWidth > 0)")
-    assert loaded
+    # every picture loads (waited for: the elements arrive before their bytes)
+    page.wait_for_function("Array.from(document.querySelectorAll('figure img'))"
+                           ".every(img => img.complete && img.naturalWidth > 0)",
+                           timeout=30_000)
     page.screenshot(path=ARTIFACTS / "design-2-pictures.png", full_page=True)
 
     page.click("#make-deck")
