@@ -208,8 +208,11 @@ def layout_map(entries: list[tuple[str, dict]]) -> dict[str, str]:
     """Slide kind -> layout name: the most confident layout learned for each kind.
 
     `entries` are (layout name, layout pattern data).  Content slides ("*") always get
-    a layout: the best title-only one, else one with a title, else the first.
+    a layout: the best title-only one, else one with a title, else the first.  Ties go to
+    the first name in sorted order, so learning (which probes the layouts chosen here)
+    and rendering (which reads the patterns back in the database's order) choose alike.
     """
+    entries = sorted(entries, key=lambda entry: entry[0])
     best: dict[str, tuple[float, str]] = {}
     for name, data in entries:
         kind = data.get("kind")

@@ -268,3 +268,14 @@ def test_a_dark_theme_learned_from_its_pictures_reads_as_rendered(settings, tmp_
                                prs.slide_height) >= 3.0
     issues = lint_pictures(tmp_path / "deck.pptx", pictures)
     assert [i for i in issues if i.rule == "rendered_contrast"] == []
+
+
+def test_the_layout_chosen_for_content_is_the_same_in_any_order():
+    """Learning probes the layouts `layout_map` picks; rendering reads the patterns back in
+    the database's order: a tie must not pick an unprobed layout."""
+    from generator.learned_design import layout_map
+
+    entries = [(name, {"kind": "message", "confidence": 0.6, "placeholders": []})
+               for name in ("内容页", "标题和内容", "自定义版式", "Title Only")]
+    choices = {layout_map(order)["*"] for order in (entries, entries[::-1], entries[1:] + entries[:1])}
+    assert len(choices) == 1
