@@ -81,8 +81,19 @@ async def _session(client, world) -> int:
     return deck["id"]
 
 
+def _generate_in_a_thread(deck_id: int) -> int:
+    """The worker's task, closing the database connections it opened in this thread (on
+    PostgreSQL a thread's connection outlives it otherwise)."""
+    from django.db import connections
+
+    try:
+        return tasks.generate_presentation(deck_id)
+    finally:
+        connections.close_all()
+
+
 async def _finish(client, deck_id: int) -> str:
-    await asyncio.to_thread(tasks.generate_presentation, deck_id)  # what a worker runs
+    await asyncio.to_thread(_generate_in_a_thread, deck_id)  # what a worker runs
     followed = _data(await client.call_tool("follow_deck", {"deck_id": deck_id}))
     assert followed["status"] == "done", followed
     lint = _data(await client.call_tool("lint_deck", {"deck_id": deck_id}))
