@@ -127,14 +127,7 @@ def _empty_layouts_deck(template: Path, names: list[str], target: Path) -> None:
     prs = Presentation(str(template))
     for slide in list(prs.slides):
         xml.delete_slide(prs, slide)
-    by_name: dict[str, object] = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            by_name.setdefault(layout.name, layout)
-    for name in names:
-        slide = prs.slides.add_slide(by_name[name])
-        for shape in list(slide.placeholders):
-            shape._element.getparent().remove(shape._element)
+    xml.add_empty_layout_slides(prs, names)
     prs.save(str(target))
 
 

@@ -97,11 +97,7 @@ def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
     prs = Presentation(str(path))
     for slide in list(prs.slides):
         xml.delete_slide(prs, slide)
-    layouts = _layouts_named(prs, names)
-    for name in names:
-        slide = prs.slides.add_slide(layouts[name])
-        for shape in list(slide.placeholders):
-            shape._element.getparent().remove(shape._element)
+    xml.add_empty_layout_slides(prs, names)
     with tempfile.TemporaryDirectory(prefix="bcgslides-probe-") as work:
         deck = Path(work) / "layouts.pptx"
         prs.save(str(deck))

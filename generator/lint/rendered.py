@@ -27,6 +27,7 @@ from PIL import Image, ImageChops
 from pptx import Presentation
 
 from ..design import Box
+from ..render import xml
 from ..render.canvas import contrast_ratio
 from ..surface import analyse, hex_of
 from .checks import SlideChecker
@@ -99,14 +100,7 @@ def _bare_copy(deck: Path, layouts: list[str]):
         for shape in slide._element.iter(f"{P}sp"):  # would shrink without it)
             for text in shape.iter(f"{A}t"):
                 text.text = ""
-    by_name = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            by_name.setdefault(layout.name, layout)
-    for name in layouts:
-        slide = prs.slides.add_slide(by_name[name])
-        for shape in list(slide.placeholders):
-            shape._element.getparent().remove(shape._element)
+    xml.add_empty_layout_slides(prs, layouts)
     return prs
 
 

@@ -125,6 +125,19 @@ def add_slide_number_field(paragraph: _Paragraph, number: int) -> _Run:
     return _Run(fld, paragraph)
 
 
+def add_empty_layout_slides(prs: Presentation, names: list[str]) -> None:
+    """One slide per layout named in `names` (the first layout of that name in any master),
+    its placeholders removed: only the template's own graphics show."""
+    by_name: dict[str, object] = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            by_name.setdefault(layout.name, layout)
+    for name in names:
+        slide = prs.slides.add_slide(by_name[name])
+        for shape in list(slide.placeholders):
+            shape._element.getparent().remove(shape._element)
+
+
 def delete_slide(prs: Presentation, slide: Slide) -> None:
     """Remove `slide` cleanly: its id, its relationship, and its section-list entry.
 
