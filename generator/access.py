@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from . import decks
-from .models import GeneratedPresentation
+from generator import decks
+from generator.models import GeneratedPresentation
 
 VIEW_ALL_PERMISSION = "generator.view_generatedpresentation"
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
+from generator.models import ApiToken, ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
 
 
 class DesignPatternInline(admin.TabularInline):
@@ -53,8 +53,8 @@ class DesignAssetAdmin(admin.ModelAdmin):
     def thumbnails(self, asset):
         from django.urls import reverse
 
-        from .errors import SharedFilesError
-        from .preview import asset_thumbnails, available
+        from generator.errors import SharedFilesError
+        from generator.preview import asset_thumbnails, available
 
         try:
             pictures = asset_thumbnails(asset)
@@ -69,19 +69,19 @@ class DesignAssetAdmin(admin.ModelAdmin):
             for n in range(1, len(pictures) + 1)))
 
     def delete_model(self, request, asset):
-        from .learn import delete_asset
+        from generator.learn import delete_asset
 
         delete_asset(asset)  # the row, and its template and pictures in the shared files
 
     def delete_queryset(self, request, queryset):
-        from .learn import delete_asset
+        from generator.learn import delete_asset
 
         for asset in queryset:
             delete_asset(asset)
 
     @admin.action(description=_("Learn the selected designs again"))
     def relearn(self, request, queryset):
-        from .learn import relearn
+        from generator.learn import relearn
 
         for asset in queryset:
             relearn(asset)
@@ -89,7 +89,7 @@ class DesignAssetAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Render slide pictures"))
     def render_thumbnails(self, request, queryset):
-        from .preview import ensure_asset_thumbnails
+        from generator.preview import ensure_asset_thumbnails
 
         rendered = sum(1 for asset in queryset if ensure_asset_thumbnails(asset))
         self.message_user(request, _("Slide pictures for %(n)d designs.") % {"n": rendered})
@@ -163,13 +163,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, token):
-        from .tokens import state
+        from generator.tokens import state
 
         return state(token)
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        from .tokens import revoke
+        from generator.tokens import revoke
 
         count = revoke(queryset)
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": count})

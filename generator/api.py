@@ -14,10 +14,10 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import deck_page, decks, files
-from .forms import parse_source
-from .models import DesignAsset, GeneratedPresentation
-from .spec import load_spec
+from generator import deck_page, decks, files
+from generator.forms import parse_source
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.spec import load_spec
 
 
 def presentation_json(request, row: GeneratedPresentation) -> dict:
@@ -96,7 +96,7 @@ def _queue(user, kind: str, value, asset):
 def deck_file_response(row: GeneratedPresentation) -> FileResponse:
     """The .pptx, streamed from the shared files as an attachment named after the title and
     version (`download_names`).  Raises `FileNotFoundError` or `SharedFilesError`."""
-    from .download_names import attachment_header, deck_file_name
+    from generator.download_names import attachment_header, deck_file_name
 
     response = FileResponse(files.open(row.file),
                             content_type="application/vnd.openxmlformats-officedocument."

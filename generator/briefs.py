@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .errors import GeneratorError
-from .models import GeneratedPresentation
+from generator.errors import GeneratorError
+from generator.models import GeneratedPresentation
 
 Status = GeneratedPresentation.Status
 
 
 def draft_for(presentation_id: int) -> GeneratedPresentation:
     """Draft the storyline of a queued brief row and leave it for review (or failed)."""
-    from . import drafting, generate, liveness
+    from generator import drafting, generate, liveness
 
     worker = liveness.identity()
     if not generate.claim(presentation_id, worker=worker, job=GeneratedPresentation.Job.STORYLINE):
@@ -45,7 +45,7 @@ def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> Generate
 
     Raises `DraftingError` (from the drafting module's validation) on a bad storyline.
     """
-    from .drafting import Storyline
+    from generator.drafting import Storyline
 
     if row.status != Status.REVIEW:
         raise GeneratorError("this deck is not waiting for a storyline review")
@@ -58,8 +58,8 @@ def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> Generate
 
 def queue(*, owner, brief: str, asset=None, material=None) -> GeneratedPresentation:
     """Record a brief (with its material, read already) and enqueue its storyline draft."""
-    from . import decks
-    from .material import pack
+    from generator import decks
+    from generator.material import pack
 
     with transaction.atomic():  # the storyline task is enqueued on commit: material first
         row = decks.queue_brief(owner=owner, brief=brief, asset=asset)
@@ -71,8 +71,8 @@ def queue(*, owner, brief: str, asset=None, material=None) -> GeneratedPresentat
 def review_context(row: GeneratedPresentation) -> dict | None:
     """What the storyline review page shows about the material: the files, the numbers found
     in no source (per slide), and the estimate of the fill; None without material."""
-    from .drafting import Storyline, estimate
-    from .material import pack, review
+    from generator.drafting import Storyline, estimate
+    from generator.material import pack, review
 
     material = pack.load(row.pk)
     if not material:
@@ -104,7 +104,7 @@ def queue_from_api(*, owner, brief: str, asset, files: list[tuple[str, str]]
     from django.conf import settings
     from django.utils.translation import gettext as _
 
-    from .material import intake, pack
+    from generator.material import intake, pack
 
     if not settings.OPENAI_API_KEY:
         raise GeneratorError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .preview import CONVERT_TIMEOUT, PreviewError, no_network_prefix, soffice
+from generator.preview import CONVERT_TIMEOUT, PreviewError, no_network_prefix, soffice
 
 logger = logging.getLogger(__name__)
 LISTENER = Path(__file__).with_name("uno_listener.py")

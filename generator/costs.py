@@ -23,10 +23,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import liveness
-from .errors import BudgetExceeded
-from .models import ApiUsage, BudgetLock, BudgetReservation
-from .usage import month_start
+from generator import liveness
+from generator.errors import BudgetExceeded
+from generator.models import ApiUsage, BudgetLock, BudgetReservation
+from generator.usage import month_start
 
 logger = logging.getLogger(__name__)
 

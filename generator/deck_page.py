@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import previews
-from .errors import SharedFilesError
-from .models import GeneratedPresentation
+from generator import previews
+from generator.errors import SharedFilesError
+from generator.models import GeneratedPresentation
 
 Status = GeneratedPresentation.Status
 

@@ -28,12 +28,12 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
-from .errors import InvalidDeckFile, SpecError
-from .reading.charts import read_chart, read_growth_share
-from .reading.own_shapes import own_text_shape, read_own
-from .reading.regions import Region, crop_regions
-from .render.words import word
-from .spec import MAX_NOTES_CHARS, MAX_TEXT_CHARS, DeckSpec, load_spec
+from generator.errors import InvalidDeckFile, SpecError
+from generator.reading.charts import read_chart, read_growth_share
+from generator.reading.own_shapes import own_text_shape, read_own
+from generator.reading.regions import Region, crop_regions
+from generator.render.words import word
+from generator.spec import MAX_NOTES_CHARS, MAX_TEXT_CHARS, DeckSpec, load_spec
 
 TITLE_CHARS = 110  # longer titles keep their first part; the rest leads the bullets
 MAX_POINTS = 60
@@ -83,8 +83,8 @@ def read_upload(source: BinaryIO | Path, pictures: Path, *, filename: str = "",
     where the slide-picture pipeline is available) for a before/after view.
     Raises `InvalidDeckFile` with a clear message for anything intake refuses.
     """
-    from .ingest import receive
-    from .reading.regions import render_source
+    from generator.ingest import receive
+    from generator.reading.regions import render_source
 
     checked = receive(source, filename=filename)
     try:

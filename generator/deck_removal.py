@@ -13,9 +13,9 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import files, previews
-from .errors import GeneratorError
-from .models import GeneratedPresentation
+from generator import files, previews
+from generator.errors import GeneratorError
+from generator.models import GeneratedPresentation
 
 logger = logging.getLogger(__name__)
 BUSY = (GeneratedPresentation.Status.QUEUED, GeneratedPresentation.Status.RUNNING)
@@ -32,7 +32,7 @@ def affected(row: GeneratedPresentation) -> list[GeneratedPresentation]:
 
 def delete_deck(row: GeneratedPresentation) -> list[int]:
     """Delete `row` and its versions, then their files; returns the ids deleted."""
-    from .material import pack as material_pack
+    from generator.material import pack as material_pack
 
     with transaction.atomic():
         rows = affected(row)

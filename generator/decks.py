@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
-from .models import DesignAsset, GeneratedPresentation
-from .spec import DeckSpec
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.spec import DeckSpec
 
 Status = GeneratedPresentation.Status
 SourceKind = GeneratedPresentation.SourceKind
@@ -38,7 +38,7 @@ def queue_deck(*, owner, spec: DeckSpec, source_kind: str, source_text: str,
                asset: DesignAsset | None = None,
                parent: GeneratedPresentation | None = None) -> GeneratedPresentation:
     """Record a validated deck as queued (a new version of `parent` if given) and enqueue it."""
-    from .tasks import enqueue_generation
+    from generator.tasks import enqueue_generation
 
     with transaction.atomic():
         root, version = _next_version(parent)
@@ -54,7 +54,7 @@ def queue_deck(*, owner, spec: DeckSpec, source_kind: str, source_text: str,
 def queue_brief(*, owner, brief: str, asset: DesignAsset | None = None,
                 parent: GeneratedPresentation | None = None) -> GeneratedPresentation:
     """Record a brief and enqueue its storyline draft (the user reviews it before the deck)."""
-    from .tasks import enqueue_storyline
+    from generator.tasks import enqueue_storyline
 
     with transaction.atomic():
         root, version = _next_version(parent)

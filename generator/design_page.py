@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import DesignAsset
+from generator.models import DesignAsset
 
 # PowerPoint's names for the theme colour slots (Design > Variants > Colors > Customize)
 COLOR_NAMES = {
@@ -99,7 +99,7 @@ class LayoutView:
 
 def describe(asset: DesignAsset) -> dict:
     """Everything the design page shows of `asset` beyond its pictures."""
-    from .learn import warnings
+    from generator.learn import warnings
 
     patterns: dict[str, list] = {}
     for pattern in asset.patterns.order_by("pk"):
@@ -124,7 +124,7 @@ def _aspect(size: dict) -> str:
 
 def layouts(rows: list, width: int, height: int) -> list[LayoutView]:
     """The layouts decks use, each with the kinds it serves (cover first, content next)."""
-    from .learned_design import layout_map
+    from generator.learned_design import layout_map
 
     data_of: dict[str, dict] = {}
     for row in rows:  # the first layout of a name is the one decks get (and the probe saw)

@@ -17,11 +17,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from . import files
-from .errors import SharedFilesError
-from .layout_pictures import LayoutPictures, picture_name, state
-from .models import DesignAsset
-from .preview import asset_prefix, asset_thumbnails, available
+from generator import files
+from generator.errors import SharedFilesError
+from generator.layout_pictures import LayoutPictures, picture_name, state
+from generator.models import DesignAsset
+from generator.preview import asset_prefix, asset_thumbnails, available
 
 logger = logging.getLogger(__name__)
 REQUEUE_AFTER = timedelta(minutes=10)  # an asset learned before layout pictures existed
@@ -57,7 +57,7 @@ def pictures_of(asset: DesignAsset) -> DesignPictures:
     learned_at = asset.learned_at or timezone.now()
     if layouts.status == "pending" and stored and timezone.now() - learned_at > REQUEUE_AFTER \
             and cache.add(f"layout-pictures-{asset.pk}", 1, 3600):
-        from .tasks import enqueue_asset_thumbnails
+        from generator.tasks import enqueue_asset_thumbnails
 
         enqueue_asset_thumbnails(asset.pk)
     has_slides = bool(asset.slide_count)

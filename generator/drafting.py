@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import llm
-from .material import pack, prompts
-from .errors import DraftingError, SpecError
-from .material.cells import CellData
-from .material.pack import Material
-from .spec import SLIDE_KINDS, DeckSpec, json_schema, load_spec
+from generator import llm
+from generator.material import pack, prompts
+from generator.errors import DraftingError, SpecError
+from generator.material.cells import CellData
+from generator.material.pack import Material
+from generator.spec import SLIDE_KINDS, DeckSpec, json_schema, load_spec
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _UNSUPPORTED = {"default", "minLength", "maxLength", "minItems", "maxItems", "minimum",
@@ -237,7 +237,7 @@ def _check(data: dict, language: str, storyline: Storyline | None = None,
         data = prompts.apply(data, storyline, material)
     data.setdefault("language", language)
     spec = load_spec(data)
-    from .render import render
+    from generator.render import render
 
     render(spec)  # text that cannot fit raises FitError (a SpecError) naming the place
     return spec
@@ -289,7 +289,7 @@ def estimate(brief: str, material: Material | None = None) -> dict:
     """
     from django.conf import settings
 
-    from . import costs
+    from generator import costs
 
     model = settings.OPENAI_MODEL
     material = material or Material()
@@ -314,7 +314,7 @@ def ceiling() -> float:
     takes, every material budget full, every call at its full output allowance."""
     from django.conf import settings
 
-    from . import costs
+    from generator import costs
 
     base = estimate("x" * 60000)  # 20,000 characters of Japanese facts, as bytes
     material = (prompts.budget("MATERIAL_STORYLINE_TOKENS")

@@ -24,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
-from .errors import SharedFilesError
+from generator.errors import SharedFilesError
 
 ASSETS = "design_assets"
 DECKS = "presentations"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from .errors import FontError
+from generator.errors import FontError
 
 UNITS = 1000
 

@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .errors import SpecError
-from .models import DesignAsset
-from .spec import DeckSpec, load_spec_json
+from generator.errors import SpecError
+from generator.models import DesignAsset
+from generator.spec import DeckSpec, load_spec_json
 
 
 class AssetChoiceField(forms.ModelChoiceField):
@@ -53,7 +53,7 @@ def parse_source(source_format: str, text: str) -> DeckSpec:
     """Markdown or JSON text to a DeckSpec; raises SpecError with places (lines, slides)."""
     if source_format == "spec":
         return load_spec_json(text)
-    from .markdown import read_outline
+    from generator.markdown import read_outline
 
     return read_outline(text)
 
@@ -93,7 +93,7 @@ class BriefForm(forms.Form):
     asset = _asset_field()
 
     def clean_sources(self) -> list:
-        from .material import intake, pack
+        from generator.material import intake, pack
 
         uploads = self.cleaned_data.get("sources") or []
         for upload in uploads:

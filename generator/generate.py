@@ -23,11 +23,11 @@ from django.db import transaction
 from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
-from . import files, liveness
-from .design import Design, default_design
-from .errors import GeneratorError, SpecError
-from .models import DesignAsset, GeneratedPresentation
-from .spec import DeckSpec, load_spec_json
+from generator import files, liveness
+from generator.design import Design, default_design
+from generator.errors import GeneratorError, SpecError
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.spec import DeckSpec, load_spec_json
 
 logger = logging.getLogger(__name__)
 Status = GeneratedPresentation.Status
@@ -55,7 +55,7 @@ def design_for(asset_id: int | None) -> Design:
         asset = DesignAsset.objects.get(pk=asset_id)
     except DesignAsset.DoesNotExist:
         raise GeneratorError(f"design asset {asset_id} does not exist") from None
-    from .learned_design import design_for_asset
+    from generator.learned_design import design_for_asset
 
     return design_for_asset(asset)
 
@@ -64,13 +64,13 @@ def spec_from_source(kind: str, text: str, *, base_dir: Path | None = None, brie
                      ) -> DeckSpec:
     """Parse a stored source of `kind` ('markdown', 'spec' or 'brief') into a DeckSpec."""
     if kind == GeneratedPresentation.SourceKind.MARKDOWN:
-        from .markdown import read_outline
+        from generator.markdown import read_outline
 
         return read_outline(text, base_dir=base_dir)
     if kind == GeneratedPresentation.SourceKind.SPEC:
         return load_spec_json(text)
     if kind == GeneratedPresentation.SourceKind.BRIEF:
-        from .drafting import draft_deck
+        from generator.drafting import draft_deck
 
         return draft_deck(brief=text, **(brief_context or {}))
     raise SpecError(f"unknown source kind {kind!r}")
@@ -93,8 +93,8 @@ def produce(spec: DeckSpec, design: Design, out: Path, *, base_dir: Path | None 
     temporary file first: if any step fails, nothing is stored and `out` is as
     it was.  The returned `Outcome.path` is the storage name.
     """
-    from .lint import lint_file
-    from .render import render_to_file
+    from generator.lint import lint_file
+    from generator.render import render_to_file
 
     stage = on_stage or (lambda name, percent: None)
 
@@ -204,7 +204,7 @@ def run(presentation_id: int, *, base_dir: Path | None = None) -> GeneratedPrese
     with liveness.heartbeat(row.pk, worker):
         try:
             reporter("parse", 5)
-            from .restyle import pictures_folder
+            from generator.restyle import pictures_folder
 
             with pictures_folder(row, base_dir) as pictures:  # a restyled deck's own pictures
                 spec = _spec_for_row(row, pictures, reporter)
@@ -245,14 +245,14 @@ def _discard(outcome: Outcome) -> None:
 
 
 def _spec_for_row(row: GeneratedPresentation, base_dir: Path | None, reporter) -> DeckSpec:
-    from .spec import load_spec
+    from generator.spec import load_spec
 
     if row.spec:  # validated when the row was created (or filled earlier)
         return load_spec(row.spec, base_dir=base_dir)
     if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
         return spec_from_source(row.source_kind, row.source_text, base_dir=base_dir)
     reporter("draft", 10)
-    from . import drafting
+    from generator import drafting
 
     if row.storyline:  # reviewed by the user: fill it
         storyline = drafting.Storyline.model_validate(row.storyline)

@@ -33,10 +33,10 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import intake_notes, package_clean, safexml, safezip
-from .errors import InvalidDeckFile
-from .package_clean import CONTENT_TYPES, ROOT_RELS, ContentTypes
-from .safezip import MAX_RATIO, display_name
+from generator import intake_notes, package_clean, safexml, safezip
+from generator.errors import InvalidDeckFile
+from generator.package_clean import CONTENT_TYPES, ROOT_RELS, ContentTypes
+from generator.safezip import MAX_RATIO, display_name
 
 logger = logging.getLogger(__name__)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

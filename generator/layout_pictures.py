@@ -21,9 +21,9 @@ from pathlib import Path
 
 from pptx import Presentation
 
-from . import files
-from .errors import SharedFilesError
-from .models import DesignAsset
+from generator import files
+from generator.errors import SharedFilesError
+from generator.models import DesignAsset
 
 logger = logging.getLogger(__name__)
 MANIFEST = "layouts.json"
@@ -44,7 +44,7 @@ class LayoutPictures:
 
 def used_layouts(asset: DesignAsset) -> list[str]:
     """The names of the layouts decks in this design use, cover first, content next."""
-    from .learned_design import layout_map
+    from generator.learned_design import layout_map
 
     entries = [(p.pattern_name, p.pattern_data)
                for p in asset.patterns.filter(pattern_type="layout").order_by("pk")]
@@ -54,13 +54,13 @@ def used_layouts(asset: DesignAsset) -> list[str]:
 
 
 def picture_name(asset: DesignAsset, number: int) -> str:
-    from .preview import asset_prefix
+    from generator.preview import asset_prefix
 
     return f"{asset_prefix(asset)}/layout-{number}.png"
 
 
 def _manifest_name(asset: DesignAsset) -> str:
-    from .preview import asset_prefix
+    from generator.preview import asset_prefix
 
     return f"{asset_prefix(asset)}/{MANIFEST}"
 
@@ -68,7 +68,7 @@ def _manifest_name(asset: DesignAsset) -> str:
 def state(asset: DesignAsset) -> LayoutPictures:
     """Whether the pictures exist (read from the manifest, stored last) and still show the
     layouts decks use (an asset learned again may use others: then they are due again)."""
-    from .preview import available
+    from generator.preview import available
 
     try:
         with files.open(_manifest_name(asset)) as handle:
@@ -90,7 +90,7 @@ def ensure_layout_pictures(asset: DesignAsset) -> LayoutPictures:
     """Render and store the pictures once; a failed render is recorded, never raised."""
     from pptx.exc import PythonPptxError
 
-    from .preview import PreviewError, available
+    from generator.preview import PreviewError, available
 
     found = state(asset)
     if found.status != "pending" or not available():
@@ -106,7 +106,7 @@ def ensure_layout_pictures(asset: DesignAsset) -> LayoutPictures:
 
 
 def _publish(asset: DesignAsset, names: list[str]) -> None:
-    from .preview import render_thumbnails
+    from generator.preview import render_thumbnails
 
     with tempfile.TemporaryDirectory(prefix="bcgslides-layouts-") as work:
         deck = Path(work) / "layouts.pptx"
@@ -122,7 +122,7 @@ def _publish(asset: DesignAsset, names: list[str]) -> None:
 def _empty_layouts_deck(template: Path, names: list[str], target: Path) -> None:
     """A deck of one empty slide per layout in `names` (placeholders removed: only the
     template's own graphics show, as the layout probe saw them)."""
-    from .render import xml
+    from generator.render import xml
 
     prs = Presentation(str(template))
     for slide in list(prs.slides):

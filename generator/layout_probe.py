@@ -21,8 +21,8 @@ from pathlib import Path
 from PIL import Image
 from pptx import Presentation
 
-from .lint.styles import NS, ColorResolver, master_color_map, read_theme
-from .surface import Behind, analyse, behind
+from generator.lint.styles import NS, ColorResolver, master_color_map, read_theme
+from generator.surface import Behind, analyse, behind
 
 logger = logging.getLogger(__name__)
 PROBE_WIDTH = 480  # pixels: enough for colours and a 64-column grid, quick to render
@@ -38,7 +38,7 @@ def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
     prs = Presentation(str(path))
     layouts = _layouts_named(prs, names[:MAX_LAYOUTS])
     found = {name: _probe_xml(prs, layout) for name, layout in layouts.items()}
-    from .preview import PreviewError
+    from generator.preview import PreviewError
 
     if not pictures_wanted() or not layouts:
         return _with_numbering(found, layouts)
@@ -76,7 +76,7 @@ def pictures_wanted() -> bool:
     `LEARN_LAYOUT_PICTURES` is off (a test suite learning hundreds of files)."""
     from django.conf import settings
 
-    from .preview import available
+    from generator.preview import available
 
     return settings.LEARN_LAYOUT_PICTURES and available()
 
@@ -91,8 +91,8 @@ def _layouts_named(prs, names: list[str]) -> dict[str, object]:
 
 def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
     """One picture per layout: an empty slide of it, placeholders removed."""
-    from .preview import render_thumbnails
-    from .render import xml
+    from generator.preview import render_thumbnails
+    from generator.render import xml
 
     prs = Presentation(str(path))
     for slide in list(prs.slides):
@@ -112,7 +112,7 @@ def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
 def own_colors(layout) -> dict[str, str]:
     """Placeholder idx -> the text colour the template gives it (inherited through the
     layout, the master placeholder and the master's text styles, colour map honoured)."""
-    from .lint.styles import level_style, master_styles
+    from generator.lint.styles import level_style, master_styles
 
     master = layout.slide_master
     colors = ColorResolver(read_theme(master.part), _color_map(layout))
@@ -197,7 +197,7 @@ def xml_surface(prs, layout, background: str):
     """The graphics of a layout and its master as the XML places them (pictures, filled
     shapes, lines; not placeholders, not a full-slide backdrop) on the surface grid.
     None when there are none."""
-    from .surface import GRID_COLUMNS, Surface
+    from generator.surface import GRID_COLUMNS, Surface
 
     width, height = int(prs.slide_width), int(prs.slide_height)
     boxes = []
@@ -324,7 +324,7 @@ def color_map_of(layout) -> dict[str, str]:
 def attach_probes(path: Path, patterns: list[dict]) -> list[dict]:
     """Add what was seen of the layouts decks use to their `layout` patterns
     (pattern_data["probe"]); returns `patterns`."""
-    from .learned_design import layout_map
+    from generator.learned_design import layout_map
 
     entries = [(p["name"], p["data"]) for p in patterns if p["type"] == "layout"]
     used = list(dict.fromkeys(layout_map(entries).values()))

@@ -40,10 +40,10 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from . import files, ingest, intake_notes
-from .errors import InvalidDeckFile
-from .models import DesignAsset, DesignPattern
-from .render.canvas import contrast_ratio
+from generator import files, ingest, intake_notes
+from generator.errors import InvalidDeckFile
+from generator.models import DesignAsset, DesignPattern
+from generator.render.canvas import contrast_ratio
 
 logger = logging.getLogger(__name__)
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -158,7 +158,7 @@ def _clean_again(asset: DesignAsset) -> ingest.CheckedFile | None:
 
 def delete_asset(asset: DesignAsset) -> None:
     """Remove an asset, its patterns, its file and its thumbnails (from the shared store)."""
-    from .preview import asset_prefix
+    from generator.preview import asset_prefix
 
     name, thumbs = asset.storage_name, asset_prefix(asset)
     asset.delete()
@@ -195,7 +195,7 @@ def extract(path: Path) -> list[dict]:
     except Exception:
         raise InvalidDeckFile(_("The deck cannot be read as a presentation: open it in "
                                 "PowerPoint and save it again.")) from None
-    from .lint.styles import read_theme
+    from generator.lint.styles import read_theme
 
     theme = read_theme(prs.slide_master.part)
     colors = {slot: theme.colors.get(slot, "") for slot in ingest.THEME_SLOTS}
@@ -215,7 +215,7 @@ def extract(path: Path) -> list[dict]:
                  for index, slide in enumerate(prs.slides)]
     patterns.append(_typography(prs, sizes, families))
     patterns += _chart_and_table_styles(prs)
-    from .layout_probe import attach_probes  # what the used layouts really look like
+    from generator.layout_probe import attach_probes  # what the used layouts really look like
 
     return attach_probes(path, patterns)
 

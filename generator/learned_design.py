@@ -12,11 +12,11 @@ from dataclasses import replace
 
 from pptx.util import Inches
 
-from .design import Box, Design, Fonts, Frames, Palette, Typography, default_design
-from .errors import GeneratorError
-from .models import DesignAsset
-from .render.canvas import contrast_ratio, mix
-from .surface import Behind
+from generator.design import Box, Design, Fonts, Frames, Palette, Typography, default_design
+from generator.errors import GeneratorError
+from generator.models import DesignAsset
+from generator.render.canvas import contrast_ratio, mix
+from generator.surface import Behind
 
 MIN_MARGIN = int(Inches(0.3))
 BODY_CONTRAST = 4.5
@@ -266,7 +266,7 @@ def _clear_of_graphics(frames: Frames, probe: dict | None, width: int, height: i
     own graphics (a slide-number badge, a footer band) when the layout picture shows any."""
     if not probe or not probe.get("mask"):
         return frames
-    from .surface import Surface
+    from generator.surface import Surface
 
     surface = Surface.from_mask(probe["mask"], probe.get("background") or "FFFFFF")
 

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import BudgetReservation, GeneratedPresentation
+from generator.models import BudgetReservation, GeneratedPresentation
 
 logger = logging.getLogger(__name__)
 Status = GeneratedPresentation.Status
@@ -149,7 +149,7 @@ def recover_stalled(now=None) -> Recovery:
 
 
 def _requeue(seen, row: GeneratedPresentation) -> bool:
-    from .tasks import enqueue_job
+    from generator.tasks import enqueue_job
 
     with transaction.atomic():
         if not seen.update(status=Status.QUEUED, stage="queued", progress=0, worker=""):

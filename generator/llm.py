@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from . import costs, llm_cache
-from .errors import DraftingError, LLMNotConfigured
+from generator import costs, llm_cache
+from generator.errors import DraftingError, LLMNotConfigured
 
 logger = logging.getLogger(__name__)
 _NO_SCHEMA_KEY = "llm:no-json-schema:"

@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from .models import LlmCacheCounter, LlmCacheEntry
-from .spec import SCHEMA_VERSION
+from generator.models import LlmCacheCounter, LlmCacheEntry
+from generator.spec import SCHEMA_VERSION
 
 PREFIX = "llm:"
 _SPACES = re.compile(r"\s+")

@@ -24,11 +24,11 @@ from django.urls import reverse
 from mcp.server.mcpserver import Image, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from . import access, api as first_api, files, previews, tokens
-from .errors import GeneratorError, SpecError
-from .forms import parse_source
-from .models import DesignAsset, GeneratedPresentation
-from .spec import DeckSpec, check_source_text
+from generator import access, api as first_api, files, previews, tokens
+from generator.errors import GeneratorError, SpecError
+from generator.forms import parse_source
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.spec import DeckSpec, check_source_text
 
 logger = logging.getLogger(__name__)
 GUIDES = Path(settings.BASE_DIR) / "examples"
@@ -167,7 +167,7 @@ def get_download_link(deck_id: int) -> dict:
 def get_slide_pictures(deck_id: int, first: int = 1, count: int = 3) -> list:
     """Pictures (PNG) of the deck's slides as rendered, `count` of them from slide `first`
     (at most 10 at once); empty until the pictures are rendered."""
-    from .preview import picture_name
+    from generator.preview import picture_name
 
     row = _visible(deck_id)
     if first < 1 or not 1 <= count <= MAX_PICTURES:
@@ -257,13 +257,13 @@ def _rate_limited(key: str) -> int | None:
     """The JSON API's per-token budget (API_RATE_LIMIT), shared through Django's cache."""
     import hashlib
 
-    from .rest.security import wait_before_next
+    from generator.rest.security import wait_before_next
 
     return wait_before_next(hashlib.sha256(key.encode("utf-8")).hexdigest())
 
 
 async def _refuse(send, status: int, detail: str, extra: dict | None = None) -> None:
-    from .problems import CONTENT_TYPE, problem_body
+    from generator.problems import CONTENT_TYPE, problem_body
 
     body = json.dumps(problem_body(status, detail)).encode("utf-8")
     headers = {b"content-type": CONTENT_TYPE, b"content-length": str(len(body))}

@@ -41,7 +41,7 @@ class DesignAsset(models.Model):
     @property
     def storage_name(self) -> str:
         """The template's name in the shared files (generator.files): design_assets/<hex>.pptx."""
-        from . import files
+        from generator import files
 
         return f"{files.ASSETS}/{self.stored_name}"
 
@@ -49,7 +49,7 @@ class DesignAsset(models.Model):
     def path(self):
         """A local path of the stored file (the generated name, never the user's): the file
         itself on local storage, a cached download from a bucket; missing if it is gone."""
-        from . import files
+        from generator import files
 
         return files.local_path(self.storage_name)
 

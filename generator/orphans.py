@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import files, restyle
-from .material import pack as material_pack
-from .models import GeneratedPresentation
+from generator import files, restyle
+from generator.material import pack as material_pack
+from generator.models import GeneratedPresentation
 
 logger = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)

@@ -14,7 +14,7 @@ import re
 
 import yaml
 
-from .spec import DeckSpec
+from generator.spec import DeckSpec
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|{}#!~&$])")
 _LIST_START = re.compile(r"^(\d+)([.)])|^([-+=>:])")

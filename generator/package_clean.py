@@ -23,9 +23,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from . import safexml
-from .errors import InvalidDeckFile
-from .safezip import display_name
+from generator import safexml
+from generator.errors import InvalidDeckFile
+from generator.safezip import display_name
 
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import files
-from .errors import GeneratorError
+from generator import files
+from generator.errors import GeneratorError
 
 logger = logging.getLogger(__name__)
 CONVERT_TIMEOUT = 240
@@ -75,8 +75,8 @@ def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDT
 
 
 def _copy_without_outside_links(source: Path, target: Path) -> None:
-    from .errors import InvalidDeckFile
-    from .package_clean import strip_outside_links
+    from generator.errors import InvalidDeckFile
+    from generator.package_clean import strip_outside_links
 
     try:
         removed = strip_outside_links(source, target)
@@ -123,7 +123,7 @@ def _run(command: list[str], *, timeout: int, isolated: bool = False) -> None:
 def _to_pdf(source: Path, work: Path) -> Path:
     """`work/deck.pdf`, through this worker's warm LibreOffice (`converter`), or a one-shot
     soffice where that cannot run."""
-    from . import converter
+    from generator import converter
 
     pdf = work / "deck.pdf"
     converter.to_pdf(source, pdf, cold=lambda deck: _to_pdf_cold(deck, work))

@@ -12,16 +12,16 @@ import logging
 import tempfile
 from pathlib import Path
 
-from . import files
-from .models import GeneratedPresentation
-from .preview import PDF_NAME
+from generator import files
+from generator.models import GeneratedPresentation
+from generator.preview import PDF_NAME
 
 logger = logging.getLogger(__name__)
 
 
 def available() -> bool:
     """Whether previews are on and LibreOffice (and pdftoppm) are installed to render them."""
-    from .preview import available as tools_available
+    from generator.preview import available as tools_available
 
     return tools_available()
 
@@ -33,7 +33,7 @@ def prefix(presentation: GeneratedPresentation) -> str:
 
 def thumbnails(presentation: GeneratedPresentation) -> list[str]:
     """The storage names of `presentation`'s PNGs, in slide order (empty until rendered)."""
-    from .preview import stored_pictures
+    from generator.preview import stored_pictures
 
     return stored_pictures(prefix(presentation))
 
@@ -50,7 +50,7 @@ def ensure_previews(presentation_id: int) -> list[str]:
     The same pictures are linted as a reader sees them (`lint.rendered`); what
     that finds is added to the deck's stored lint report.
     """
-    from .preview import PDF_NAME, render_thumbnails
+    from generator.preview import PDF_NAME, render_thumbnails
 
     presentation = GeneratedPresentation.objects.get(pk=presentation_id)
     existing = thumbnails(presentation)
@@ -79,8 +79,8 @@ def record_rendered_lint(presentation: GeneratedPresentation, deck: Path,
 
     A failure of the rendered checks is logged and leaves the XML report as it was.
     """
-    from .lint.rendered import lint_pictures
-    from .preview import PreviewError
+    from generator.lint.rendered import lint_pictures
+    from generator.preview import PreviewError
 
     try:
         found = lint_pictures(deck, pictures)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from . import generate
-from .deck_reader import read_upload
-from .models import GeneratedPresentation
-from .reading.regions import SOURCE_PICTURES
+from generator import generate
+from generator.deck_reader import read_upload
+from generator.models import GeneratedPresentation
+from generator.reading.regions import SOURCE_PICTURES
 
 
 @dataclass
@@ -63,7 +63,7 @@ def before_prefix(row: GeneratedPresentation) -> str:
 
 def before_pictures(row: GeneratedPresentation) -> list[str]:
     """Storage names of the uploaded deck's slide pictures, in order (empty if none)."""
-    from . import files
+    from generator import files
 
     return [name for name in files.list_names(before_prefix(row))
             if re.fullmatch(r"slide-\d{3,}\.png", name.rsplit("/", 1)[-1])]
@@ -79,7 +79,7 @@ def queue_restyle(source: BinaryIO | Path, *, owner, filename: str = "", asset=N
     """
     from django.db import transaction
 
-    from . import decks, files
+    from generator import decks, files
 
     with tempfile.TemporaryDirectory(prefix="bcgslides-restyle-") as work:
         pictures = Path(work) / "pictures"
@@ -110,7 +110,7 @@ class pictures_for:  # noqa: N801 -- used as a context manager, like a function
         self._work: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Path | None:
-        from . import files
+        from generator import files
 
         names = files.list_names(pictures_prefix(self.row))
         if not names:

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import files, previews, restyle
-from .errors import InvalidDeckFile
-from .forms import _asset_field
-from .models import DesignAsset
-from .outline_writer import deck_outline
-from .views import _serve, _visible_or_404
+from generator import files, previews, restyle
+from generator.errors import InvalidDeckFile
+from generator.forms import _asset_field
+from generator.models import DesignAsset
+from generator.outline_writer import deck_outline
+from generator.views import _serve, _visible_or_404
 
 
 class RestyleForm(forms.Form):
@@ -68,7 +68,7 @@ def restyle_compare(request, pk: int):
 
 @login_required
 def restyle_before_picture(request, pk: int, number: int):
-    from .preview import picture_name
+    from generator.preview import picture_name
 
     row = _visible_or_404(request, pk)
     if number < 1:
@@ -79,7 +79,7 @@ def restyle_before_picture(request, pk: int, number: int):
 
 @login_required
 def deck_outline_download(request, pk: int):
-    from .download_names import attachment_header, deck_file_name
+    from generator.download_names import attachment_header, deck_file_name
 
     row = _visible_or_404(request, pk)
     try:

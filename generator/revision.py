@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from . import llm
-from .drafting import pictureless_schema, strict_schema, strip_nulls
-from .errors import DraftingError, GeneratorError, SpecError
-from .material import pack, prompts, review
-from .material.select import choose
-from .models import GeneratedPresentation
-from .spec import DeckSpec, load_spec
+from generator import llm
+from generator.drafting import pictureless_schema, strict_schema, strip_nulls
+from generator.errors import DraftingError, GeneratorError, SpecError
+from generator.material import pack, prompts, review
+from generator.material.select import choose
+from generator.models import GeneratedPresentation
+from generator.spec import DeckSpec, load_spec
 
 MAX_INSTRUCTION_CHARS = 1000
 
@@ -87,7 +87,7 @@ def revise(spec: DeckSpec, number: int, instruction: str, *, material: pack.Mate
 
 def _from_cells(slide: dict, cells, material) -> dict:
     """A chart or table slide whose numbers come from the cells it was built from."""
-    from .material.cells import CellData
+    from generator.material.cells import CellData
 
     chart_type = (slide.get("chart") or {}).get("type") if slide["kind"] == "chart" else "table"
     try:
@@ -109,7 +109,7 @@ def revise_presentation(row: GeneratedPresentation, *, number: int, instruction:
     Raises `GeneratorError` (no finished deck, bad slide number, the model's
     slide invalid) with nothing stored.
     """
-    from . import decks
+    from generator import decks
 
     if row.status != GeneratedPresentation.Status.DONE or not row.spec:
         raise GeneratorError(_("Only a finished deck can be revised."))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .errors import InvalidDeckFile
+from generator.errors import InvalidDeckFile
 
 PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True,
                   "huge_tree": False, "dtd_validation": False}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .errors import InvalidDeckFile
+from generator.errors import InvalidDeckFile
 
 ALLOWED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024  # ~ 40,000 entries; PowerPoint needs ~ 80 B each

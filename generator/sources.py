@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .errors import SourceError
-from .spec import DeckSpec, load_spec_json
+from generator.errors import SourceError
+from generator.spec import DeckSpec, load_spec_json
 
 JSON_SUFFIXES = (".json",)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt", ".mdown")
@@ -46,7 +46,7 @@ def load_source_bytes(data: bytes, *, name: str, base_dir: Path | None = None) -
         raise SourceError(f"{name}: the file is empty")
     if _is_json(name, text):
         return LoadedSource(spec=load_spec_json(text, base_dir=base_dir), kind="spec", text=text)
-    from .markdown import read_outline
+    from generator.markdown import read_outline
 
     return LoadedSource(spec=read_outline(text, base_dir=base_dir), kind="markdown", text=text)
 

@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import SpecError
+from generator.errors import SpecError
 
 SCHEMA_VERSION = "1"
 MAX_SLIDES = 500

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from .render.canvas import contrast_ratio
+from generator.render.canvas import contrast_ratio
 
 GRID_COLUMNS = 64
 PLAIN_SPREAD = 26  # luminance spread (0..255) inside a cell still counted as plain

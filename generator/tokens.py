@@ -24,7 +24,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ApiToken
+from generator.models import ApiToken
 
 PREFIX_LENGTH = 8
 MAX_NAME_LENGTH = 100

@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import restyle_views, token_views, views
-from .rest.app import urls as rest_urls
+from generator import restyle_views, token_views, views
+from generator.rest.app import urls as rest_urls
 
 urlpatterns = [
     path("", views.dashboard, name="generator-dashboard"),

@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import ApiUsage
+from generator.models import ApiUsage
 
 
 def month_start(now: datetime | None = None) -> datetime:

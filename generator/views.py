@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, deck_page, decks, files, previews, usage
-from .api import deck_file_response
-from .errors import GeneratorError, SharedFilesError
-from .forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
-from .models import DesignAsset, GeneratedPresentation
+from generator import access, deck_page, decks, files, previews, usage
+from generator.api import deck_file_response
+from generator.errors import GeneratorError, SharedFilesError
+from generator.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
+from generator.models import DesignAsset, GeneratedPresentation
 
 Status = GeneratedPresentation.Status
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def _syntax_guide(request) -> str:
 def _with_card_pictures(assets) -> list[DesignAsset]:
     """`assets` with `card_picture`: the URL of the picture that shows each (None until
     one is stored; a template without slides shows its cover layout)."""
-    from .design_pictures import card_pictures
+    from generator.design_pictures import card_pictures
 
     assets = list(assets)
     pictures = card_pictures(assets)
@@ -119,7 +119,7 @@ def _chosen_design(request) -> dict:
 
 
 def _brief_ceiling() -> float:
-    from .drafting import ceiling
+    from generator.drafting import ceiling
 
     return ceiling()
 
@@ -143,7 +143,7 @@ def deck_new(request):
 @login_required
 @require_POST
 def deck_brief(request):
-    from . import briefs
+    from generator import briefs
 
     form = BriefForm(request.POST, request.FILES)
     if not settings.OPENAI_API_KEY:
@@ -187,7 +187,7 @@ def deck_status(request, pk: int):
 
 def _material_review(row: GeneratedPresentation) -> dict | None:
     """The source files and numbers found in no source, for a brief deck under review."""
-    from . import briefs
+    from generator import briefs
 
     if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
         return None
@@ -202,7 +202,7 @@ def _material_review(row: GeneratedPresentation) -> dict | None:
 @require_POST
 def deck_revise(request, pk: int):
     """Revise one slide by instruction: one model call, then a new version is rendered."""
-    from .revision import revise_presentation
+    from generator.revision import revise_presentation
 
     row = _deck_or_404(request, pk)
     try:
@@ -221,8 +221,8 @@ def deck_revise(request, pk: int):
 @login_required
 @require_POST
 def deck_storyline(request, pk: int):
-    from . import briefs
-    from .tasks import enqueue_generation
+    from generator import briefs
+    from generator.tasks import enqueue_generation
 
     row = _deck_or_404(request, pk)
     form = StorylineForm(request.POST)
@@ -279,7 +279,7 @@ def _pdf_response(row: GeneratedPresentation) -> FileResponse:
     name = previews.pdf(row)
     if name is None:
         raise Http404(_("No PDF for this deck."))
-    from .download_names import attachment_header, deck_file_name
+    from generator.download_names import attachment_header, deck_file_name
 
     response = FileResponse(files.open(name), content_type="application/pdf")
     response["Content-Disposition"] = attachment_header(
@@ -295,7 +295,7 @@ def deck_thumbnail(request, pk: int, number: int):
 
 def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
     """Slide `number`'s picture, opened by its name (no listing: a page shows dozens)."""
-    from .preview import picture_name
+    from generator.preview import picture_name
 
     if number < 1:
         raise Http404(_("No such slide."))
@@ -322,9 +322,9 @@ def designs(request):
 
 
 def _learn_upload(request, form) -> DesignAsset | None:
-    from .learn import learn_upload
+    from generator.learn import learn_upload
 
-    from .tasks import enqueue_asset_thumbnails
+    from generator.tasks import enqueue_asset_thumbnails
 
     upload = form.cleaned_data["file"]
     try:
@@ -340,8 +340,8 @@ def _learn_upload(request, form) -> DesignAsset | None:
 
 @login_required
 def design_detail(request, pk: int):
-    from .design_page import describe
-    from .design_pictures import pictures_of
+    from generator.design_page import describe
+    from generator.design_pictures import pictures_of
 
     asset = get_object_or_404(DesignAsset, pk=pk)
     pictures = pictures_of(asset)
@@ -360,14 +360,14 @@ def design_pictures(request, pk: int):
     """JSON for the design page and library card: which pictures exist yet."""
     from django.http import JsonResponse
 
-    from .design_pictures import pictures_of
+    from generator.design_pictures import pictures_of
 
     return JsonResponse(pictures_of(get_object_or_404(DesignAsset, pk=pk)).as_json())
 
 
 @login_required
 def design_layout_picture(request, pk: int, number: int):
-    from .layout_pictures import picture_name
+    from generator.layout_pictures import picture_name
 
     asset = get_object_or_404(DesignAsset, pk=pk)
     if number < 1:
@@ -382,7 +382,7 @@ def _can_delete(user, asset: DesignAsset) -> bool:
 
 @login_required
 def design_thumbnail(request, pk: int, number: int):
-    from .preview import asset_prefix
+    from generator.preview import asset_prefix
 
     asset = get_object_or_404(DesignAsset, pk=pk)
     return _picture(asset_prefix(asset), number)
@@ -391,7 +391,7 @@ def design_thumbnail(request, pk: int, number: int):
 @login_required
 @require_POST
 def design_delete(request, pk: int):
-    from .learn import delete_asset
+    from generator.learn import delete_asset
 
     asset = get_object_or_404(DesignAsset, pk=pk)
     if not _can_delete(request.user, asset):

@@ -20,9 +20,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import backup, health, metrics, restore
-from .errors import OperationsError
-from .models import MetricSample
+from operations import backup, health, metrics, restore
+from operations.errors import OperationsError
+from operations.models import MetricSample
 
 
 def _superuser(request) -> None:

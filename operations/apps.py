@@ -8,7 +8,7 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        from .schedules import ensure_schedules
+        from operations.schedules import ensure_schedules
 
         post_migrate.connect(_after_migrate(ensure_schedules), sender=self, weak=False,
                              dispatch_uid="operations-ensure-schedules")

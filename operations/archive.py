@@ -15,7 +15,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from .errors import VerificationError
+from operations.errors import VerificationError
 
 
 def sha256_of(path: Path) -> str:

@@ -40,8 +40,8 @@ from django.utils import timezone
 
 from generator import files as shared_files
 
-from . import archive, journal, signing, workspace
-from .errors import BackupError
+from operations import archive, journal, signing, workspace
+from operations.errors import BackupError
 
 logger = logging.getLogger(__name__)
 _ID = r"\d{8}_\d{6}(?:_\d+)?"
@@ -186,7 +186,7 @@ def snapshot_sqlite(live: Path, copy: Path) -> None:
 
 
 def _pg_dump(directory: Path, backup_id: str, work: Path) -> Path:
-    from .pg import dump
+    from operations.pg import dump
 
     final = directory / f"database_{backup_id}.pgdump"
     with _writing(final, work) as tmp:
@@ -436,7 +436,7 @@ def prune(keep_days: int | None = None, now=None) -> list[str]:
         removed += _delete_backup_files(directory, info.id)
     removed += _prune_leftovers(directory, {b.id for b in backups}, now)
     removed += sweep_work()
-    from .restore import prune_leftovers
+    from operations.restore import prune_leftovers
 
     removed += prune_leftovers(keep_days, now)
     return removed

@@ -35,7 +35,7 @@ from generator.files import _REFUSED as _REFUSED_CODES  # one list of the store'
 from generator.files import _UNREACHABLE as _UNREACHABLE_KINDS
 from generator.files import describe_failure, quick_storage
 
-from . import logtail
+from operations import logtail
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def check_api_costs() -> dict:
 
 
 def check_task_queue() -> dict:
-    from . import queue
+    from operations import queue
 
     facts = queue.stats()
     status = HEALTHY
@@ -260,7 +260,7 @@ def check_stale_decks() -> dict:
 
 def check_restore() -> dict:
     """Critical while a restore killed part-way is unfinished (operations.journal)."""
-    from .journal import health
+    from operations.journal import health
 
     return health()
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import health
+from operations import health
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import signing, workspace
-from .errors import RestoreError
+from operations import signing, workspace
+from operations.errors import RestoreError
 
 logger = logging.getLogger(__name__)
 JOURNAL = "restore-journal.json"

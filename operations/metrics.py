@@ -20,8 +20,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import health
-from .models import MetricSample
+from operations import health
+from operations.models import MetricSample
 
 UNREACHABLE = 999.0
 # The manual's thresholds (averages over the last ten samples).
@@ -54,7 +54,7 @@ def collect() -> MetricSample:
     """Measure everything once and save the sample."""
     from generator import llm_cache
 
-    from . import queue
+    from operations import queue
 
     api_time, api_status = _time_health()
     disk = shutil.disk_usage(settings.DATA_DIR)

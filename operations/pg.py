@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from .errors import BackupError, RestoreError
+from operations.errors import BackupError, RestoreError
 
 
 def _env() -> dict:
@@ -85,7 +85,7 @@ def restore(dump_path: Path, token: str | None = None) -> None:
 
 
 def _checkpoint(name: str) -> None:
-    from .backup import _checkpoint
+    from operations.backup import _checkpoint
 
     _checkpoint(name)
 

@@ -48,8 +48,8 @@ from django.utils import timezone
 
 from generator import files as shared_files
 
-from . import archive, backup, journal, signing, workspace
-from .errors import RestoreError, VerificationError
+from operations import archive, backup, journal, signing, workspace
+from operations.errors import RestoreError, VerificationError
 
 logger = logging.getLogger(__name__)
 COMPONENTS = ("database", "design_assets")
@@ -389,7 +389,7 @@ def _checkpoint(name: str) -> None:
 
 def _restore_database(copy: Path, info: backup.BackupInfo | None) -> None:
     if copy.suffix == ".pgdump":
-        from .pg import clean_up, restore
+        from operations.pg import clean_up, restore
 
         token = copy.parent.name.rsplit("-", 1)[-1]
         clean_up(token)  # what a killed attempt left (nothing, the first time)
@@ -428,7 +428,7 @@ def _after_database() -> bool:
     OrmQ.objects.all().delete()  # the ORM broker's queue came back with the database
     get_broker().purge_queue()  # a Redis broker's queue names rows the restore replaced
     Session.objects.all().delete()
-    from .schedules import ensure_schedules
+    from operations.schedules import ensure_schedules
 
     ensure_schedules()
     return bool(pending)

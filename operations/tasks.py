@@ -4,12 +4,12 @@ from __future__ import annotations
 
 
 def sample_metrics() -> int:
-    from . import metrics
+    from operations import metrics
 
     return metrics.collect().pk
 
 
 def prune_metrics() -> int:
-    from . import metrics
+    from operations import metrics
 
     return metrics.prune()

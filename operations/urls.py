@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from operations import views
 
 urlpatterns = [
     path("api/health", views.health_view, name="ops-health"),

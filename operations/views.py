@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import health, health_snapshot, queue
+from operations import health, health_snapshot, queue
 
 
 @never_cache

@@ -23,8 +23,8 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
-from ..errors import InvalidDeckFile
-from .checks import SlideChecker
+from generator.errors import InvalidDeckFile
+from generator.lint.checks import SlideChecker
 
 MIN_FONT_PT = 9.0
 

@@ -7,15 +7,11 @@ from typing import Iterator
 
 from pptx.util import Emu
 
-from ..design import Box
-from ..fonts import measurer
-from ..render.canvas import contrast_ratio
-from ..render.text import wrap
-from .styles import (
-    A, BODY_TYPES, DEFAULT_SIZE_PT, NS, TITLE_TYPES, ColorResolver, LevelStyle, level_style,
-    master_color_map, master_styles, merge, paragraph_properties, placeholder_chain,
-    placeholder_type, read_theme, run_style,
-)
+from generator.design import Box
+from generator.fonts import measurer
+from generator.render.canvas import contrast_ratio
+from generator.render.text import wrap
+from generator.lint.styles import A, BODY_TYPES, DEFAULT_SIZE_PT, NS, TITLE_TYPES, ColorResolver, LevelStyle, level_style, master_color_map, master_styles, merge, paragraph_properties, placeholder_chain, placeholder_type, read_theme, run_style
 
 EMU_PER_PT = 12700
 OFF_SLIDE_TOLERANCE = int(0.5 * EMU_PER_PT)
@@ -289,7 +285,7 @@ class SlideChecker:
                 return fill
         # nothing of the slide's own behind it: the layout's and master's graphics
         # (a banner, a picture) are, then the background (None: cannot be judged here)
-        from ..layout_probe import fill_under
+        from generator.layout_probe import fill_under
 
         return fill_under(self.slide.slide_layout, bounds.to_json(), self.colors,
                           self.background)

@@ -26,12 +26,12 @@ from lxml import etree
 from PIL import Image, ImageChops
 from pptx import Presentation
 
-from ..design import Box
-from ..render import xml
-from ..render.canvas import contrast_ratio
-from ..surface import analyse, hex_of
-from .checks import SlideChecker
-from .styles import A, NS
+from generator.design import Box
+from generator.render import xml
+from generator.render.canvas import contrast_ratio
+from generator.surface import analyse, hex_of
+from generator.lint.checks import SlideChecker
+from generator.lint.styles import A, NS
 
 P = "{%s}" % NS["p"]
 
@@ -57,7 +57,7 @@ def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
 
     Renders the bare copy with LibreOffice (raises `PreviewError` when it fails).
     """
-    from ..preview import render_thumbnails
+    from generator.preview import render_thumbnails
 
     prs = Presentation(str(deck))
     if not pictures or len(pictures) != len(prs.slides):

@@ -10,9 +10,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import SpecError
-from ..spec import ChartSpec
-from .passages import SheetTable, column_letter, format_value
+from generator.errors import SpecError
+from generator.spec import ChartSpec
+from generator.material.passages import SheetTable, column_letter, format_value
 
 _A1 = re.compile(r"^\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})\s*:\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})\s*$")
 

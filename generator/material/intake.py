@@ -16,8 +16,8 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .. import safezip
-from ..errors import GeneratorError
+from generator import safezip
+from generator.errors import GeneratorError
 
 KINDS = {
     ".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".xlsx": "xlsx", ".csv": "csv",

@@ -13,11 +13,11 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import files
-from .intake import SourceFile, check_all
-from .numbers import Known
-from .passages import Passage, SheetTable, split
-from .readers import read
+from generator import files
+from generator.material.intake import SourceFile, check_all
+from generator.material.numbers import Known
+from generator.material.passages import Passage, SheetTable, split
+from generator.material.readers import read
 
 PREFIX = "material"
 

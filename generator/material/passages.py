@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .readers import Document, Table, Value
+from generator.material.readers import Document, Table, Value
 
 MAX_PASSAGE_CHARS = 1200
 ROWS_PER_PASSAGE = 25

@@ -13,11 +13,11 @@ import re
 
 from django.conf import settings
 
-from ..errors import SpecError
-from .cells import CellData, chart_from_cells, table_from_cells
-from .pack import Material
-from .passages import Passage, column_letter, format_value
-from .select import choose
+from generator.errors import SpecError
+from generator.material.cells import CellData, chart_from_cells, table_from_cells
+from generator.material.pack import Material
+from generator.material.passages import Passage, column_letter, format_value
+from generator.material.select import choose
 
 STORYLINE_RULES = """The user attached source material. Passages are labelled [P<n>] with file
 and page; spreadsheet tables [T<n>] with their cell range. Build the story from this material:
@@ -148,8 +148,8 @@ def attribution(slide: dict, material: Material, index: list) -> list[str]:
     """Ids of the first passage holding each number written on a slide that cites nothing.
 
     `index` is filled on first use with each passage's numbers (one pass per deck)."""
-    from .numbers import Known, extract, worth_checking
-    from .review import _texts
+    from generator.material.numbers import Known, extract, worth_checking
+    from generator.material.review import _texts
 
     wanted = [n for text in _texts(slide) for n in extract(text) if worth_checking(n, text)]
     if not wanted:

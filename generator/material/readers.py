@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .intake import SourceFile, SourceRefused, max_pages, refuse
+from generator.material.intake import SourceFile, SourceRefused, max_pages, refuse
 
 MAX_SHEET_ROWS = 5000
 MAX_SHEET_COLUMNS = 100

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .numbers import Known, unknown
-from .pack import Material
+from generator.material.numbers import Known, unknown
+from generator.material.pack import Material
 
 
 def _texts(value: Any):

@@ -1,5 +1,5 @@
 """Markdown outlines (pandoc slide Markdown plus our blocks) -> DeckSpec."""
 
-from .reader import read_outline
+from generator.outline.reader import read_outline
 
 __all__ = ["read_outline"]

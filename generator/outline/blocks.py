@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from django.utils.translation import gettext as _
 
-from ..errors import OutlineError
-from . import safe_yaml
+from generator.errors import OutlineError
+from generator.outline import safe_yaml
 
 BLOCK_KINDS = ("chart", "matrix", "growth-share", "tree", "timeline", "process", "kpi")
 _CHART_ALIASES = {

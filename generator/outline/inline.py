@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
-from ..fonts import is_east_asian
+from generator.fonts import is_east_asian
 
 MAX_ATTRIBUTES_CHARS = 500
 _ATTR_PAIR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")

@@ -24,8 +24,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ..errors import OutlineError
-from ..spec import source_text_problem
+from generator.errors import OutlineError
+from generator.spec import source_text_problem
 
 # Each bound keeps the worst input of its kind under a second of work here (markdown-it
 # spends up to 40 us on a line, 15 us on a block token, 20 us on a bracket, and reads the

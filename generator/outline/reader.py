@@ -21,10 +21,10 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ..errors import OutlineError, SpecError
-from ..spec import MAX_SLIDES, DeckSpec, load_spec, no_local_pictures, picture_path_problem
-from . import blocks, parsing, safe_yaml
-from .inline import image_source, images, only_image, only_strong, plain, split_attributes
+from generator.errors import OutlineError, SpecError
+from generator.spec import MAX_SLIDES, DeckSpec, load_spec, no_local_pictures, picture_path_problem
+from generator.outline import blocks, parsing, safe_yaml
+from generator.outline.inline import image_source, images, only_image, only_strong, plain, split_attributes
 
 _META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality"}
 _PREFIXES = {

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
-from ..errors import OutlineError
+from generator.errors import OutlineError
 
 MAX_YAML_CHARS = 100_000
 MAX_YAML_DEPTH = 20

@@ -6,7 +6,7 @@ chart over as a picture of its region and lists it).
 
 from __future__ import annotations
 
-from ..spec import MAX_CATEGORIES, MAX_SERIES, ChartSpec
+from generator.spec import MAX_CATEGORIES, MAX_SERIES, ChartSpec
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 

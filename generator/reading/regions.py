@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .. import preview
+from generator import preview
 
 logger = logging.getLogger(__name__)
 RENDER_WIDTH = 1600

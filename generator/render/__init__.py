@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..design import Design, default_design
-from ..files import writing_atomically
-from ..spec import DeckSpec
-from . import charts, diagrams, matrix, slides, tables  # noqa: F401  (register builders)
-from .deck import DeckState, ProgressCallback, render_slides
-from .template import open_template
+from generator.design import Design, default_design
+from generator.files import writing_atomically
+from generator.spec import DeckSpec
+from generator.render import charts, diagrams, matrix, slides, tables  # noqa: F401  (register builders)
+from generator.render.deck import DeckState, ProgressCallback, render_slides
+from generator.render.template import open_template
 
 __all__ = ["render", "render_to_file", "RenderResult"]
 

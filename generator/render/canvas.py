@@ -21,10 +21,10 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from ..design import Box, Design
-from ..errors import FitError
-from . import xml
-from .text import FitResult, Frame, Paragraph, fit
+from generator.design import Box, Design
+from generator.errors import FitError
+from generator.render import xml
+from generator.render.text import FitResult, Frame, Paragraph, fit
 
 if TYPE_CHECKING:
     from pptx.slide import Slide

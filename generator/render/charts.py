@@ -16,12 +16,12 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.chart import XL_MARKER_STYLE, XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.util import Inches, Pt
 
-from ..design import Box
-from . import xml
-from .canvas import bullets
-from .chartdata import StableBubbleChartData, StableCategoryChartData, StableXyChartData
-from .deck import SlideContext
-from .registry import register
+from generator.design import Box
+from generator.render import xml
+from generator.render.canvas import bullets
+from generator.render.chartdata import StableBubbleChartData, StableCategoryChartData, StableXyChartData
+from generator.render.deck import SlideContext
+from generator.render.registry import register
 
 _TYPES = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,

@@ -17,14 +17,14 @@ from typing import Any, Callable
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
 
-from ..design import Box, Design
-from ..errors import FitError
-from ..spec import DeckSpec
-from . import xml
-from .canvas import Canvas, Overflow
-from .registry import KINDS
-from .text import Paragraph
-from .words import NOTE_PREFIXES, SOURCE_PREFIXES, with_prefix, word
+from generator.design import Box, Design
+from generator.errors import FitError
+from generator.spec import DeckSpec
+from generator.render import xml
+from generator.render.canvas import Canvas, Overflow
+from generator.render.registry import KINDS
+from generator.render.text import Paragraph
+from generator.render.words import NOTE_PREFIXES, SOURCE_PREFIXES, with_prefix, word
 
 ProgressCallback = Callable[[int, int], None]
 MAX_CONTINUATIONS = 20

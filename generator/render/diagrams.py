@@ -10,13 +10,13 @@ from __future__ import annotations
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.util import Inches, Pt
 
-from ..design import Box
-from ..spec import Point
-from . import xml
-from .canvas import bullets
-from .deck import SlideContext
-from .registry import register
-from .text import Paragraph
+from generator.design import Box
+from generator.spec import Point
+from generator.render import xml
+from generator.render.canvas import bullets
+from generator.render.deck import SlideContext
+from generator.render.registry import register
+from generator.render.text import Paragraph
 
 _GAP = int(Inches(0.12))
 

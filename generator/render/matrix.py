@@ -17,11 +17,11 @@ from pptx.enum.chart import XL_TICK_MARK
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches, Pt
 
-from ..design import Box
-from . import xml
-from .chartdata import StableBubbleChartData
-from .deck import SlideContext
-from .registry import register
+from generator.design import Box
+from generator.render import xml
+from generator.render.chartdata import StableBubbleChartData
+from generator.render.deck import SlideContext
+from generator.render.registry import register
 
 _AXIS_BAND = int(Inches(0.45))
 _GAP = int(Inches(0.08))
@@ -50,7 +50,7 @@ def build_matrix(ctx: SlideContext, slide) -> None:
 
 def _quadrant_text(ctx: SlideContext, box: Box, quadrant, index: int, color: str,
                    dim_body: bool) -> None:
-    from .text import Paragraph
+    from generator.render.text import Paragraph
 
     design = ctx.design
     inner = box.inset(int(Inches(0.15)), int(Inches(0.1)))

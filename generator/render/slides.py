@@ -7,12 +7,12 @@ from __future__ import annotations
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches
 
-from ..design import Box
-from ..errors import SpecError
-from .canvas import Overflow, bullets
-from .deck import SlideContext, appendix_title, draw_page_number
-from .registry import register, split_list
-from .text import Paragraph
+from generator.design import Box
+from generator.errors import SpecError
+from generator.render.canvas import Overflow, bullets
+from generator.render.deck import SlideContext, appendix_title, draw_page_number
+from generator.render.registry import register, split_list
+from generator.render.text import Paragraph
 
 _GAP = int(Inches(0.3))
 
@@ -293,7 +293,7 @@ def build_message(ctx: SlideContext, slide) -> None:
 
 
 def _overflow(ctx: SlideContext, field: str, reason: str, fits: int | None = None):
-    from .canvas import Overflow
+    from generator.render.canvas import Overflow
 
     return Overflow(f"{ctx.canvas.place}: {field}: {reason}", field, fits)
 
@@ -313,7 +313,7 @@ def _image_path(ctx: SlideContext, raw: str):
     """
     from pathlib import Path
 
-    from ..spec import no_local_pictures, picture_path_problem
+    from generator.spec import no_local_pictures, picture_path_problem
 
     problem = no_local_pictures() if ctx.base_dir is None else picture_path_problem(raw)
     if problem:
@@ -398,7 +398,7 @@ def _draw_metric(ctx: SlideContext, canvas, box: Box, metric, index: int) -> Non
 
 def _readable(ctx: SlideContext, color: str) -> str:
     """`color` if it meets 4.5:1 on the background, else the text colour."""
-    from .canvas import contrast_ratio
+    from generator.render.canvas import contrast_ratio
 
     background = ctx.design.palette.background
     return color if contrast_ratio(color, background) >= 4.5 else ctx.design.palette.text

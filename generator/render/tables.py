@@ -16,14 +16,14 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches, Pt
 
-from ..design import Box
-from ..fonts import measurer
-from ..spec import Cell
-from . import xml
-from .canvas import Overflow
-from .deck import SlideContext
-from .registry import register, split_list
-from .text import EMU_PER_PT, Frame, Paragraph, measure_block
+from generator.design import Box
+from generator.fonts import measurer
+from generator.spec import Cell
+from generator.render import xml
+from generator.render.canvas import Overflow
+from generator.render.deck import SlideContext
+from generator.render.registry import register, split_list
+from generator.render.text import EMU_PER_PT, Frame, Paragraph, measure_block
 
 CELL_X = int(Inches(0.08))
 CELL_Y = int(Inches(0.05))

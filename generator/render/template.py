@@ -25,8 +25,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
-from ..design import Design, default_design
-from . import xml
+from generator.design import Design, default_design
+from generator.render import xml
 
 _DEFAULT_WIDTH = int(Inches(10))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..fonts import is_east_asian, measurer
+from generator.fonts import is_east_asian, measurer
 
 EMU_PER_PT = 12700
 # Keep 4 % of the width spare: kerning, hinting and renderer rounding differ.

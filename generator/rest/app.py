@@ -18,15 +18,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
-from .. import access, api as first_api, decks, files, previews, tokens
-from ..deck_removal import DeckInProgress, delete_deck
-from ..errors import SharedFilesError, SpecError
-from ..forms import parse_source
-from ..models import DesignAsset, GeneratedPresentation
-from ..problems import CONTENT_TYPE, Problem, problem_items, problem_response
-from ..spec import source_text_problem
-from . import idempotency, schemas
-from .security import SessionAuth, TokenAuth, TokenRateThrottle, not_logged_in
+from generator import access, api as first_api, decks, files, previews, tokens
+from generator.deck_removal import DeckInProgress, delete_deck
+from generator.errors import SharedFilesError, SpecError
+from generator.forms import parse_source
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.problems import CONTENT_TYPE, Problem, problem_items, problem_response
+from generator.spec import source_text_problem
+from generator.rest import idempotency, schemas
+from generator.rest.security import SessionAuth, TokenAuth, TokenRateThrottle, not_logged_in
 
 logger = logging.getLogger(__name__)
 
@@ -265,8 +265,8 @@ def create_presentation(
 
 def _queue_with_material(request, payload: schemas.CreateDeck, asset) -> GeneratedPresentation:
     """A brief with its source files: each is read and checked before anything is queued."""
-    from .. import briefs
-    from ..errors import GeneratorError
+    from generator import briefs
+    from generator.errors import GeneratorError
 
     try:
         return briefs.queue_from_api(owner=request.user, brief=payload.brief, asset=asset,
@@ -282,8 +282,8 @@ def _queue_restyle(request, pptx: schemas.PptxIn, asset) -> GeneratedPresentatio
     import binascii
     import io
 
-    from ..errors import InvalidDeckFile
-    from ..restyle import queue_restyle
+    from generator.errors import InvalidDeckFile
+    from generator.restyle import queue_restyle
 
     try:
         data = base64.b64decode(pptx.content_base64, validate=True)
@@ -382,8 +382,8 @@ def download_presentation(request, pk: int = DeckId):
     openapi_extra={"responses": {"200": {"description": "the outline", "content": {
         "text/markdown": {"schema": {"type": "string"}}}}}})
 def download_outline(request, pk: int = DeckId):
-    from ..download_names import attachment_header, deck_file_name
-    from ..outline_writer import deck_outline
+    from generator.download_names import attachment_header, deck_file_name
+    from generator.outline_writer import deck_outline
 
     row = _visible(request, pk)
     try:
@@ -417,7 +417,7 @@ def slide_pictures(request, pk: int = DeckId):
     openapi_extra={"responses": {"200": {"description": "the picture", "content": {
         "image/png": {"schema": {"type": "string", "format": "binary"}}}}}})
 def slide_picture(request, pk: int = DeckId, number: int = Path(..., ge=1, le=10_000)):
-    from ..preview import picture_name
+    from generator.preview import picture_name
 
     row = _visible(request, pk)
     try:
@@ -508,7 +508,7 @@ operations_router = Router(tags=["operations"], auth=None, throttle=[])
 @operations_router.get("/cache/stats", response={200: schemas.CacheStats},
                        url_name="generator-cache-stats", summary="LLM cache statistics")
 def cache_stats(request):
-    from .. import llm_cache
+    from generator import llm_cache
 
     return llm_cache.stats()
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt,
                       StrictStr, model_validator)
 
-from ..models import GeneratedPresentation
-from ..spec import DeckSpec, load_spec, source_text_problem
+from generator.models import GeneratedPresentation
+from generator.spec import DeckSpec, load_spec, source_text_problem
 
 BRIEF_MAX_CHARS = 20000
 Status = Literal[tuple(GeneratedPresentation.Status.values)]  # type: ignore[valid-type]

@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, APIKeyHeader
 from ninja.throttling import SimpleRateThrottle
 
-from .. import clientip, tokens
+from generator import clientip, tokens
 
 SCHEMES = ("Token ", "Bearer ")
 

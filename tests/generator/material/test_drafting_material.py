@@ -11,8 +11,8 @@ from generator.material import pack, review
 from generator.material.intake import SourceFile
 from generator.models import ApiUsage
 
-from . import makefiles
-from .decks import BRIEF, DECK, STORYLINE
+from tests.generator.material import makefiles
+from tests.generator.material.decks import BRIEF, DECK, STORYLINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,8 @@ from generator.material import pack
 from generator.models import ApiUsage, GeneratedPresentation
 from tests.sharedfiles import use_local_files
 
-from . import makefiles
-from .decks import BRIEF, DECK, STORYLINE
+from tests.generator.material import makefiles
+from tests.generator.material.decks import BRIEF, DECK, STORYLINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from generator.material import intake, pack
 from generator.material.intake import SourceFile, SourceRefused
 
-from . import makefiles
+from tests.generator.material import makefiles
 
 
 def build(*sources: tuple[str, bytes]):

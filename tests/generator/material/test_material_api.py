@@ -12,7 +12,7 @@ from generator.material import pack
 from generator.models import GeneratedPresentation
 from tests.sharedfiles import use_local_files
 
-from . import makefiles
+from tests.generator.material import makefiles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

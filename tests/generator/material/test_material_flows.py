@@ -18,8 +18,8 @@ from generator.models import ApiUsage, GeneratedPresentation
 from generator.spec import load_spec
 from tests.sharedfiles import use_local_files
 
-from . import makefiles
-from .decks import BRIEF, DECK, STORYLINE
+from tests.generator.material import makefiles
+from tests.generator.material.decks import BRIEF, DECK, STORYLINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FORM = {"topic": "Should we enter the domestic EV market?", "audience": "the board",
