@@ -88,6 +88,6 @@ def _message(response: HttpResponse) -> str:
 
 def _error(status: int, message: str) -> JsonResponse:
     """An RFC 9457 problem, the API's one error shape (`error` repeats `detail`)."""
-    from generator.problems import problem_response
+    from generator.api.problems import problem_response
 
     return problem_response(status, message)

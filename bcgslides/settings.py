@@ -237,7 +237,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # -- failed logins (the page and the admin): django-axes ----------------------------
 # LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address lock that pair
-# out for LOGIN_COOLOFF_MINUTES (HTTP 429, generator/lockout.py); each
+# out for LOGIN_COOLOFF_MINUTES (HTTP 429, generator/web/lockout.py); each
 # failure is logged (user name, address, path; never the password) and kept in the
 # admin's "Access attempts", where staff can also lift a lockout.
 AUTHENTICATION_BACKENDS = [
@@ -248,15 +248,15 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=_positive("LOGIN_COOLOFF_MINUTES", 15.0))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "generator.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "generator.web.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept and logged; successes need no table
 AXES_SENSITIVE_PARAMETERS = []  # log the user name and address (the password never is)
-AXES_CLIENT_STR_CALLABLE = "generator.lockout.client_description"
+AXES_CLIENT_STR_CALLABLE = "generator.web.lockout.client_description"
 # Behind a proxy (docs/deployment.md) every client would share the proxy's address:
 # TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For are believed, no more.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "generator.clientip.address"
+AXES_CLIENT_IP_CALLABLE = "generator.web.clientip.address"
 if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be above 0")
 LOGIN_REDIRECT_URL = "generator-dashboard"
@@ -304,7 +304,7 @@ STORAGES = {
 }
 
 # -- the deck engine -------------------------------------------------------------
-# Worker liveness (generator/liveness.py): a running deck's worker beats every
+# Worker liveness (generator/decks/liveness.py): a running deck's worker beats every
 # DECK_HEARTBEAT_SECONDS; one silent for DECK_STALL_SECONDS is presumed dead and
 # the deck is queued again, at most DECK_MAX_ATTEMPTS claims in all, then failed.
 DECK_HEARTBEAT_SECONDS = _positive("DECK_HEARTBEAT_SECONDS", 10.0)
@@ -318,9 +318,9 @@ if DECK_MAX_ATTEMPTS < 1:
 # Slide pictures through LibreOffice (off on hosts that should only generate decks).
 PREVIEWS_ENABLED = env.bool("PREVIEWS_ENABLED", default=True)
 # Learning renders the layouts decks use, empty, to see the colours behind text and the
-# area clear of the template's graphics (generator/layout_probe.py); off: from the XML.
+# area clear of the template's graphics (generator/learning/layout_probe.py); off: from the XML.
 LEARN_LAYOUT_PICTURES = env.bool("LEARN_LAYOUT_PICTURES", default=True)
-# One LibreOffice kept running per worker (generator/converter.py); off: one per deck.
+# One LibreOffice kept running per worker (generator/previews/converter.py); off: one per deck.
 PREVIEWS_WARM_CONVERTER = env.bool("PREVIEWS_WARM_CONVERTER", default=True)
 # Font files used to measure text; empty means "search the usual system places".
 FONT_LATIN_FILE = env.str("FONT_LATIN_FILE", default="")

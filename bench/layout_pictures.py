@@ -28,7 +28,7 @@ def main(argv: list[str]) -> None:
     django.setup()
     from django.conf import settings
 
-    from generator.learn import extract
+    from generator.learning.learn import extract
 
     templates = [Path(a) for a in argv] or sorted((ROOT / "tests/corpus/templates").glob("*.pptx"))
     print(f"{'template':52} {'xml s':>7} {'pictures s':>10} {'added s':>8} layouts")

@@ -37,7 +37,7 @@ def _setup(data_dir: str) -> None:
 
 
 def _run_once() -> tuple[float, int]:
-    from generator.learn import learn_design
+    from generator.learning.learn import learn_design
     from generator.models import DesignAsset
 
     DesignAsset.objects.all().delete()
@@ -51,7 +51,7 @@ def peak_rss(path: Path) -> float:
     """MB of peak resident memory of a process that learns `path` (after Django setup)."""
     script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
               "from bench.learn_throughput import _setup; import tempfile; "
-              "_setup(tempfile.mkdtemp()); from generator.learn import learn_design; "
+              "_setup(tempfile.mkdtemp()); from generator.learning.learn import learn_design; "
               f"learn_design(path=__import__('pathlib').Path({str(path)!r})); "
               # VmHWM: this process's own peak (ru_maxrss counts the parent's before exec)
               "print([l.split()[1] for l in open('/proc/self/status') "
@@ -92,7 +92,7 @@ def _big_deck() -> tuple[Path, float]:
     sys.path.insert(0, str(ROOT / "bench"))
     import deck30
 
-    from generator.learn import learn_design
+    from generator.learning.learn import learn_design
     from generator.render import render_to_file
     from generator.spec import load_spec
 

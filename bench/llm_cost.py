@@ -59,7 +59,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.conf import settings
 
-    from generator import drafting, llm
+    from generator.llm import drafting, chat
     from generator.models import ApiUsage
     from tests.fakeopenai import FakeOpenAI
 
@@ -75,13 +75,13 @@ def main() -> None:
         ApiUsage.objects.all().delete()
         before = len(server.chat_requests())
         server.reply(storyline)
-        llm.call_json(drafting.storyline_messages(BRIEF + " (peer)"), name="outline", schema=None,
+        chat.call_json(drafting.storyline_messages(BRIEF + " (peer)"), name="outline", schema=None,
                       purpose="peer-outline", use_cache=False)
         for slide in deck["slides"]:
             server.reply({"slide": slide})
             prompt = (f"Brief: {BRIEF}\nOutline: {json.dumps(storyline, ensure_ascii=False)}\n"
                       f"Write slide '{slide['title']}' as JSON.")
-            llm.call_json([{"role": "system", "content": "You write one slide as JSON."},
+            chat.call_json([{"role": "system", "content": "You write one slide as JSON."},
                            {"role": "user", "content": prompt}], name="slide", schema=None,
                           purpose="peer-slide", use_cache=False)
         peer = _usage(ApiUsage.objects.all(), len(server.chat_requests()) - before)

@@ -77,7 +77,7 @@ def main() -> None:
 
 
 def _draft(server, material, storyline, deck, settings, *, whole: bool) -> dict:
-    from generator import drafting
+    from generator.llm import drafting
     from generator.models import ApiUsage
 
     budgets = (10**9, 10**9) if whole else (6000, 8000)

@@ -1,10 +1,10 @@
 """From submit to every slide picture shown, for 10- and 30-slide decks, with a cold
-LibreOffice (one soffice per deck) and a warm one (one per worker, `generator.converter`).
+LibreOffice (one soffice per deck) and a warm one (one per worker, `generator.previews.converter`).
 
 Run:  .venv/bin/python bench/previews.py [--runs 3] [--slides 10,30]
 
 A fresh DATA_DIR (a temp folder, SQLite, migrated).  Each run submits a deck the way the web UI
-does (`decks.queue_deck`), then plays the worker in this process: the same task functions a
+does (`lifecycle.queue_deck`), then plays the worker in this process: the same task functions a
 qcluster runs (`tasks.generate_presentation`, then `tasks.render_previews`), without the
 broker's hop.  A thread plays the deck page: it polls the page's JSON (`/decks/<id>/status.json`,
 Django's test client, every 0.1 s) and notes when the deck is done and when every picture and
@@ -78,14 +78,16 @@ def one_deck(user, spec_dict: dict) -> dict:
     from django.conf import settings
     from django.db import transaction
 
-    from generator import decks, tasks
+    from generator.decks import lifecycle
+
+    from generator import tasks
     from generator.models import GeneratedPresentation
     from generator.spec import load_spec
 
     spec = load_spec(spec_dict)
     started = time.perf_counter()
     with transaction.atomic():  # the web UI's request; its on-commit enqueue goes to the broker
-        row = decks.queue_deck(owner=user, spec=spec, source_kind="spec", source_text="{}")
+        row = lifecycle.queue_deck(owner=user, spec=spec, source_kind="spec", source_text="{}")
     watcher = PageWatcher(user, row.pk, len(spec.slides))
     watcher.start()
     tasks.generate_presentation(row.pk)
@@ -118,10 +120,10 @@ def _bench(args) -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from generator import converter, preview
+    from generator.previews import converter, soffice
 
     settings.PREVIEWS_ENABLED = True
-    if not preview.available():
+    if not soffice.available():
         raise SystemExit("previews need LibreOffice and pdftoppm (bin/setup installs them)")
     if converter.uno_python() is None:
         raise SystemExit("the warm converter needs python3-uno (bin/setup installs it)")
@@ -169,7 +171,7 @@ def breakdown(deck30, count: int) -> str:
     """Wall and CPU seconds of the warm pipeline's two steps (CPU does not grow with load)."""
     import resource
 
-    from generator import converter, preview
+    from generator.previews import converter, soffice
     from generator.render import render
     from generator.spec import load_spec
 
@@ -182,7 +184,7 @@ def breakdown(deck30, count: int) -> str:
         warm.to_pdf(work / "deck.pptx", work / "deck.pdf")
         pdf_wall, pdf_cpu = time.perf_counter() - started, _group_cpu(warm.pid) - cpu
         children, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        preview._to_png(work / "deck.pdf", work, preview.THUMB_WIDTH)
+        soffice._to_png(work / "deck.pdf", work, soffice.THUMB_WIDTH)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         png_wall = time.perf_counter() - started
         png_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime

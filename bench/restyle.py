@@ -34,7 +34,7 @@ def _corpus() -> list[Path]:
 
 def _restyle_in_process(paths: list[Path], work: Path) -> tuple[int, int]:
     """(source slides, restyled slides) of one pass over `paths` (read, render, lint)."""
-    from generator.deck_reader import read_upload
+    from generator.reading.deck_reader import read_upload
     from generator.design import default_design
     from generator.lint import lint_file
     from generator.render import render_to_file

@@ -38,12 +38,12 @@ def _setup(data_dir: str) -> None:
 
 
 def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, list[Path]]:
-    from generator.learn import learn_design
-    from generator.learned_design import design_for_asset
+    from generator.learning.learn import learn_design
+    from generator.learning.learned_design import design_for_asset
     from generator.lint import lint_file
     from generator.lint.rendered import lint_pictures
     from generator.markdown import read_outline
-    from generator.preview import render_thumbnails
+    from generator.previews.soffice import render_thumbnails
     from generator.render import render_to_file
 
     sheets: dict[str, list[Path]] = {}

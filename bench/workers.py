@@ -12,7 +12,7 @@ new scratch PostgreSQL database, and the Redis database flushed), migrated,
 then the workers are started and awaited (every cluster up in
 django_q.status.Stat, the start-up schedules drained).  A child process with
 the run's settings then queues the batch the way the web UI and the API do
-(`generator.decks.queue_deck`: the outline validated, a queued row, then
+(`generator.decks.lifecycle.queue_deck`: the outline validated, a queued row, then
 `enqueue_generation` after commit) and waits for every deck.
 
 The batch cycles the corpus outline tests/corpus/markdown/ja-ev-entry.md (4
@@ -231,8 +231,8 @@ def _drive_checked(workers: int, sources: list[str], timeout: float) -> dict:
     from django_q.conf import Conf
     from django_q.status import Stat
 
-    from generator import decks
-    from generator.forms import parse_source
+    from generator.decks import lifecycle
+    from generator.web.forms import parse_source
     from generator.models import GeneratedPresentation
 
     broker = get_broker()
@@ -246,7 +246,7 @@ def _drive_checked(workers: int, sources: list[str], timeout: float) -> dict:
             raise BenchFailure(f"only {len(up)} of {workers} clusters reported up in django_q "
                                f"Stat within {UP_TIMEOUT:.0f} s")
         time.sleep(0.3)
-    while (broker.queue_size() or 0) > 0:  # the start-up schedules (metrics, stale decks...)
+    while (broker.queue_size() or 0) > 0:  # the start-up schedules (metrics, stale lifecycle...)
         if time.monotonic() > deadline:
             raise BenchFailure("the broker queue did not drain after start-up")
         time.sleep(0.3)
@@ -261,7 +261,7 @@ def _drive_checked(workers: int, sources: list[str], timeout: float) -> dict:
     waited, busy_before = _wait_quiet()
     cpu.start()
     started = timezone.now()
-    rows = [decks.queue_deck(owner=owner, spec=spec, source_kind="markdown", source_text=text)
+    rows = [lifecycle.queue_deck(owner=owner, spec=spec, source_kind="markdown", source_text=text)
             for text, spec in batch]
     queued_in = (timezone.now() - started).total_seconds()
     ids = [row.pk for row in rows]

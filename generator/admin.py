@@ -54,7 +54,7 @@ class DesignAssetAdmin(admin.ModelAdmin):
         from django.urls import reverse
 
         from generator.errors import SharedFilesError
-        from generator.preview import asset_thumbnails, available
+        from generator.previews.soffice import asset_thumbnails, available
 
         try:
             pictures = asset_thumbnails(asset)
@@ -69,19 +69,19 @@ class DesignAssetAdmin(admin.ModelAdmin):
             for n in range(1, len(pictures) + 1)))
 
     def delete_model(self, request, asset):
-        from generator.learn import delete_asset
+        from generator.learning.learn import delete_asset
 
         delete_asset(asset)  # the row, and its template and pictures in the shared files
 
     def delete_queryset(self, request, queryset):
-        from generator.learn import delete_asset
+        from generator.learning.learn import delete_asset
 
         for asset in queryset:
             delete_asset(asset)
 
     @admin.action(description=_("Learn the selected designs again"))
     def relearn(self, request, queryset):
-        from generator.learn import relearn
+        from generator.learning.learn import relearn
 
         for asset in queryset:
             relearn(asset)
@@ -89,7 +89,7 @@ class DesignAssetAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Render slide pictures"))
     def render_thumbnails(self, request, queryset):
-        from generator.preview import ensure_asset_thumbnails
+        from generator.previews.soffice import ensure_asset_thumbnails
 
         rendered = sum(1 for asset in queryset if ensure_asset_thumbnails(asset))
         self.message_user(request, _("Slide pictures for %(n)d designs.") % {"n": rendered})
@@ -163,13 +163,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, token):
-        from generator.tokens import state
+        from generator.api.tokens import state
 
         return state(token)
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        from generator.tokens import revoke
+        from generator.api.tokens import revoke
 
         count = revoke(queryset)
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": count})

@@ -7,4 +7,4 @@ class GeneratorConfig(AppConfig):
     verbose_name = _("Deck generator")
 
     def ready(self):
-        from generator import tokens  # noqa: F401 -- connects its signal receivers (password re-hash)
+        from generator.api import tokens  # noqa: F401 -- connects its signal receivers(password re-hash)

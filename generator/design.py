@@ -4,7 +4,7 @@ A `Design` is slide size, theme colours, Latin and East Asian typefaces, the
 grid (margins and the frames for tracker, action title, body, source and page
 number), type sizes, chart styling and which template layout serves which
 slide kind.  It comes from the built-in default (`default_design()`, drawn in
-code) or from a learned `DesignAsset` (`generator.learn`), whose file is then
+code) or from a learned `DesignAsset` (`generator.learning.learn`), whose file is then
 the base template.
 
 Lengths are `pptx.util.Length` values (EMU); learned patterns store plain EMU

@@ -136,7 +136,7 @@ class GeneratedPresentation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Liveness of the worker running it (generator.liveness): which job, who, since when
+    # Liveness of the worker running it (generator.decks.liveness): which job, who, since when
     # it last showed a sign of life, and how many times a worker has claimed it.
     job = models.CharField(max_length=20, choices=Job.choices, blank=True, default="")
     worker = models.CharField(_("worker"), max_length=200, blank=True, default="")
@@ -192,7 +192,7 @@ class ApiToken(models.Model):
 
     It answers while it is not revoked, its user is active and the user's password
     hash is still the one it was made under (`password_digest`): a password change,
-    by any path, ends every token made before it (generator/tokens.py).
+    by any path, ends every token made before it (generator/api/tokens.py).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

@@ -10,8 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 def generate_presentation(presentation_id: int) -> int:
-    """Generate a queued deck, then queue its previews."""
-    from generator import generate
+    """Generate a queued deck, then queue its deck_pictures."""
+    from generator.decks import generate
 
     row = generate.run(presentation_id)
     if row.status == row.Status.DONE:
@@ -21,23 +21,23 @@ def generate_presentation(presentation_id: int) -> int:
 
 def draft_storyline(presentation_id: int) -> int:
     """Draft the storyline of a brief; the row then waits for the user's review."""
-    from generator import briefs
+    from generator.decks import briefs
 
     briefs.draft_for(presentation_id)
     return presentation_id
 
 
 def render_previews(presentation_id: int) -> int:
-    from generator import previews
+    from generator.previews import deck_pictures
 
-    previews.ensure_previews(presentation_id)
+    deck_pictures.ensure_previews(presentation_id)
     return presentation_id
 
 
 def render_asset_thumbnails(asset_id: int) -> int:
-    from generator.layout_pictures import ensure_layout_pictures
+    from generator.learning.layout_pictures import ensure_layout_pictures
     from generator.models import DesignAsset
-    from generator.preview import ensure_asset_thumbnails
+    from generator.previews.soffice import ensure_asset_thumbnails
 
     asset = DesignAsset.objects.get(pk=asset_id)
     count = len(ensure_asset_thumbnails(asset))
@@ -48,7 +48,7 @@ def render_asset_thumbnails(asset_id: int) -> int:
 def enqueue_asset_thumbnails(asset_id: int) -> str | None:
     from django_q.tasks import async_task
 
-    from generator.preview import available
+    from generator.previews.soffice import available
 
     if not available():
         return None
@@ -61,7 +61,7 @@ def on_task_done(task) -> None:
     """Hook: a task that failed outside our own handling (timeout, crash) fails its deck."""
     if task.success:
         return
-    from generator import generate
+    from generator.decks import generate
 
     presentation_id = (task.args or [None])[0]
     reason = str(task.result or "the task failed").splitlines()[0][:500]
@@ -71,7 +71,7 @@ def on_task_done(task) -> None:
 
 def recover_stalled_presentations() -> dict:
     """Schedule: decks whose worker died (killed, lost host) are queued again or failed."""
-    from generator import liveness
+    from generator.decks import liveness
 
     return liveness.recover_stalled().as_dict()
 
@@ -101,8 +101,8 @@ def enqueue_job(job: str, presentation_id: int) -> str:
 
 
 def enqueue_previews(presentation_id: int) -> str | None:
-    from generator import previews
+    from generator.previews import deck_pictures
 
-    if not previews.available():
+    if not deck_pictures.available():
         return None
     return _enqueue("render_previews", presentation_id, "previews")

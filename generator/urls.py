@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from generator import restyle_views, token_views, views
-from generator.rest.app import urls as rest_urls
+from generator.web import restyle_views, token_views, views
+from generator.api.app import urls as rest_urls
 
 urlpatterns = [
     path("", views.dashboard, name="generator-dashboard"),
@@ -44,6 +44,6 @@ urlpatterns = [
     path("designs/<int:pk>/pictures.json", views.design_pictures,
          name="generator-design-pictures"),
     path("usage/", views.usage_page, name="generator-usage"),
-    # the JSON API (generator.rest): described at /api/schema, browsable at /api/docs
+    # the JSON API (generator.api): described at /api/schema, browsable at /api/docs
     path("api/", include(rest_urls())),
 ]

@@ -220,7 +220,7 @@ def check_api_costs() -> dict:
     from django.db.models import Sum
 
     from generator.models import ApiUsage
-    from generator.usage import month_start
+    from generator.llm.usage import month_start
 
     now = timezone.localtime()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -249,9 +249,9 @@ def check_task_queue() -> dict:
 
 
 def check_stale_decks() -> dict:
-    """Decks whose worker went silent (generator.liveness): the recovery schedule queues
+    """Decks whose worker went silent (generator.decks.liveness): the recovery schedule queues
     them again within a minute, so any seen here mean that schedule is not running."""
-    from generator import liveness
+    from generator.decks import liveness
 
     stuck = [row.pk for row in liveness.stalled()]
     return {"status": WARNING if stuck else HEALTHY, "stuck_running": len(stuck),

@@ -35,6 +35,6 @@ def prune_logs(keep_days: int | None = None) -> list[str]:
 
 
 def clear_expired_cache() -> int:
-    from generator import llm_cache
+    from generator.llm import reply_cache
 
-    return llm_cache.clear_expired()
+    return reply_cache.clear_expired()

@@ -52,7 +52,7 @@ def _time_database() -> float:
 
 def collect() -> MetricSample:
     """Measure everything once and save the sample."""
-    from generator import llm_cache
+    from generator.llm import reply_cache
 
     from operations import queue
 
@@ -67,7 +67,7 @@ def collect() -> MetricSample:
         disk_usage_percent=round(health.disk_used_percent(disk), 2),
         api_response_time=round(api_time, 4), api_status=api_status,
         database_response_time=round(_time_database(), 4),
-        cache_hit_rate=llm_cache.stats()["hit_rate_percent"],
+        cache_hit_rate=reply_cache.stats()["hit_rate_percent"],
         queue_size=tasks["queue_size"], active_tasks=tasks["active_tasks"],
         network_bytes_sent=network.bytes_sent if network else 0,
         network_bytes_recv=network.bytes_recv if network else 0,

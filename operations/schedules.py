@@ -31,7 +31,7 @@ SCHEDULES = [
     Job("backup-daily", "operations.backup.run_scheduled", "D", at=time(2, 0)),
     Job("reports-retention", "operations.maintenance.prune_reports", "D", at=time(3, 0)),
     Job("logs-retention", "operations.maintenance.prune_logs", "D", at=time(3, 10)),
-    Job("files-orphans", "generator.orphans.sweep", "D", at=time(3, 20)),
+    Job("files-orphans", "generator.decks.orphans.sweep", "D", at=time(3, 20)),
 ]
 
 

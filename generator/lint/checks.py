@@ -285,7 +285,7 @@ class SlideChecker:
                 return fill
         # nothing of the slide's own behind it: the layout's and master's graphics
         # (a banner, a picture) are, then the background (None: cannot be judged here)
-        from generator.layout_probe import fill_under
+        from generator.learning.layout_probe import fill_under
 
         return fill_under(self.slide.slide_layout, bounds.to_json(), self.colors,
                           self.background)

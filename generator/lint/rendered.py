@@ -29,7 +29,7 @@ from pptx import Presentation
 from generator.design import Box
 from generator.render import xml
 from generator.render.canvas import contrast_ratio
-from generator.surface import analyse, hex_of
+from generator.learning.surface import analyse, hex_of
 from generator.lint.checks import SlideChecker
 from generator.lint.styles import A, NS
 
@@ -57,7 +57,7 @@ def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
 
     Renders the bare copy with LibreOffice (raises `PreviewError` when it fails).
     """
-    from generator.preview import render_thumbnails
+    from generator.previews.soffice import render_thumbnails
 
     prs = Presentation(str(deck))
     if not pictures or len(pictures) != len(prs.slides):

@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from generator import safezip
+from generator.intake import safezip
 from generator.errors import GeneratorError
 
 KINDS = {
@@ -133,7 +133,7 @@ def check_ooxml(source: SourceFile, kind: str) -> None:
     """Refuse an Office file that is not a sound zip, holds macros, or inflates too far.
 
     Every member is inflated once as a stream with its real bytes counted (the
-    design-upload rules of `generator.safezip`), so the reader that opens it
+    design-upload rules of `generator.intake.safezip`), so the reader that opens it
     afterwards cannot be led past the limits by lying headers.
     """
     if source.data.startswith(_OLE_MAGIC):

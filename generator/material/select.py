@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 
-from generator.costs import estimate_tokens
+from generator.llm.costs import estimate_tokens
 from generator.material.passages import Passage
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 def anchor_existing_tokens(apps, schema_editor):
     """Tokens made before this migration keep working until their user's next password
     change: anchor each to the password hash its user has now (the formula of
-    generator.tokens.password_digest, frozen here)."""
+    generator.api.tokens.password_digest, frozen here)."""
     ApiToken = apps.get_model("generator", "ApiToken")
     for token in ApiToken.objects.select_related("user").filter(password_digest=""):
         encoded = token.user.password or ""

@@ -1,1 +1,1 @@
-"""Helpers of `generator.deck_reader`: native charts and unmapped regions of a read deck."""
+"""Helpers of `generator.reading.deck_reader`: native charts and unmapped regions of a read deck."""

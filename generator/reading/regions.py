@@ -1,6 +1,6 @@
 """Pictures of the parts of a slide that have no DeckSpec form (SmartArt, drawings, objects).
 
-The source deck is rendered once by the slide-picture pipeline (`generator.preview`:
+The source deck is rendered once by the slide-picture pipeline (`generator.previews.soffice`:
 LibreOffice, then pdftoppm) and each region is cropped out of its slide's picture.
 Without LibreOffice the regions are only listed.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator import preview
+from generator.previews import soffice
 
 logger = logging.getLogger(__name__)
 RENDER_WIDTH = 1600
@@ -58,11 +58,11 @@ def render_source(source: Path, folder: Path) -> list[Path]:
     """Pictures of every source slide in `folder/.source-pictures` (rendered once; reused);
     empty when this server renders no slide pictures."""
     done = sorted((folder / SOURCE_PICTURES).glob("slide-*.png"))
-    if done or not preview.available():
+    if done or not soffice.available():
         return done
     try:
-        return preview.render_thumbnails(source, folder / SOURCE_PICTURES, width=RENDER_WIDTH)
-    except preview.PreviewError as exc:
+        return soffice.render_thumbnails(source, folder / SOURCE_PICTURES, width=RENDER_WIDTH)
+    except soffice.PreviewError as exc:
         logger.warning("restyle: the source slides could not be rendered: %s", exc)
         return []
 

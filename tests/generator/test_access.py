@@ -9,7 +9,9 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 
-from generator import tasks, tokens
+from generator import tasks
+
+from generator.api import tokens
 from generator.models import GeneratedPresentation
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +94,7 @@ def test_only_the_owner_changes_a_deck(client, rendered_deck, alice, admin):
 def test_a_deactivated_auditor_sees_nothing(client, alice, auditor):
     row = GeneratedPresentation.objects.create(owner=alice, source_kind="spec", spec=SPEC,
                                                source_text=json.dumps(SPEC), title="Access")
-    from generator import access
+    from generator.decks import access
 
     assert access.visible_decks(auditor).filter(pk=row.pk).exists()
     auditor.is_active = False

@@ -8,7 +8,9 @@ import json
 import pytest
 from pptx import Presentation
 
-from generator import tasks, tokens
+from generator import tasks
+
+from generator.api import tokens
 from generator.models import GeneratedPresentation
 from tests.conftest import queued_tasks
 from tests.sharedfiles import use_local_files

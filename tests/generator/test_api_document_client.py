@@ -14,7 +14,9 @@ from pptx import Presentation
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from generator import tasks, tokens
+from generator import tasks
+
+from generator.api import tokens
 from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db

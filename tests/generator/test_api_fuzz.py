@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from generator import tokens
+from generator.api import tokens
 from generator.models import ApiToken, GeneratedPresentation
 
 pytestmark = pytest.mark.django_db

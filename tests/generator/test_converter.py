@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from generator import converter, preview
+from generator.previews import converter, soffice
 from generator.markdown import read_outline
 from generator.render import render_to_file
 
@@ -23,7 +23,7 @@ OUTLINE = "".join(f"# Message number {n} is a full sentence\n\n- a point\n- anot
 @pytest.fixture
 def deck(tmp_path, settings) -> Path:
     settings.PREVIEWS_ENABLED = True
-    if not preview.available() or converter.uno_python() is None:
+    if not soffice.available() or converter.uno_python() is None:
         pytest.skip("LibreOffice, pdftoppm and python3-uno are installed by bin/setup")
     out = tmp_path / "deck.pptx"
     render_to_file(read_outline(OUTLINE), out)
@@ -62,17 +62,17 @@ def _office(warm: converter.WarmConverter) -> int:
 
 def test_warm_pictures_match_a_one_shot_soffice(deck, tmp_path, settings):
     settings.PREVIEWS_WARM_CONVERTER = False
-    cold = preview.render_thumbnails(deck, tmp_path / "cold")
+    cold = soffice.render_thumbnails(deck, tmp_path / "cold")
     settings.PREVIEWS_WARM_CONVERTER = True
-    first = preview.render_thumbnails(deck, tmp_path / "warm1")
+    first = soffice.render_thumbnails(deck, tmp_path / "warm1")
     started = time.monotonic()
-    again = preview.render_thumbnails(deck, tmp_path / "warm2")
+    again = soffice.render_thumbnails(deck, tmp_path / "warm2")
     warm_seconds = time.monotonic() - started
     slides = len(Presentation(str(deck)).slides)
     assert len(cold) == len(first) == len(again) == slides == 8
     assert (tmp_path / "warm2" / "deck.pdf").read_bytes().startswith(b"%PDF")
     assert [p.name for p in again] == [f"slide-{n:03d}.png" for n in range(1, 9)]
-    assert len(preview._page_ranges(tmp_path / "warm2" / "deck.pdf", 2)) == 2  # two pdftoppm
+    assert len(soffice._page_ranges(tmp_path / "warm2" / "deck.pdf", 2)) == 2  # two pdftoppm
     assert converter.for_this_process().starts == 1  # the second deck reused the first's soffice
     assert warm_seconds < 60
 
@@ -116,14 +116,14 @@ def test_a_damaged_deck_is_refused_and_the_converter_stays(deck, tmp_path, warm)
     listener = warm.pid
     damaged = tmp_path / "damaged.pptx"
     damaged.write_bytes(deck.read_bytes()[:3000])
-    with pytest.raises(preview.PreviewError, match="no PDF"):
+    with pytest.raises(soffice.PreviewError, match="no PDF"):
         warm.to_pdf(damaged, tmp_path / "bad.pdf")
     assert not (tmp_path / "bad.pdf").exists()
     assert warm.pid == listener and warm.starts == 1
 
 
 def test_the_warm_soffice_has_no_network(deck, tmp_path, warm):
-    if not preview.no_network_prefix():
+    if not soffice.no_network_prefix():
         pytest.skip("this system allows no network namespace (outside links are still removed)")
     warm.to_pdf(deck, tmp_path / "one.pdf")
     ours = os.readlink("/proc/self/ns/net")
@@ -182,7 +182,7 @@ def test_a_converter_that_cannot_start_falls_back_to_a_one_shot_soffice(deck, tm
     own.close()
     own.start_timeout = 0.01  # too short for any LibreOffice to say it is ready
     try:
-        pictures = preview.render_thumbnails(deck, tmp_path / "out")
+        pictures = soffice.render_thumbnails(deck, tmp_path / "out")
     finally:
         own.start_timeout = converter.START_TIMEOUT
     assert len(pictures) == 8 and own.pid is None

@@ -10,8 +10,12 @@ from urllib.parse import unquote
 import pytest
 from django.utils import translation
 
-from generator import deck_page, previews, tasks
-from generator.download_names import ascii_fallback, attachment_header, deck_file_name
+from generator.web import deck_page
+
+from generator.previews import deck_pictures
+
+from generator import tasks
+from generator.web.download_names import ascii_fallback, attachment_header, deck_file_name
 from generator.models import GeneratedPresentation
 from tests.sharedfiles import use_local_files
 
@@ -52,7 +56,7 @@ def _status(client, row) -> dict:
 def test_a_done_deck_is_followed_until_its_pictures_and_pdf_exist(client, alice, tmp_path,
                                                                    settings):
     row = _deck(alice, tmp_path, settings, previews_on=True)
-    if not previews.available():
+    if not deck_pictures.available():
         pytest.skip("LibreOffice and pdftoppm are installed by bin/setup")
     client.force_login(alice)
     page = client.get(f"/decks/{row.pk}/").content.decode()
@@ -144,7 +148,7 @@ def test_downloads_carry_a_japanese_title_and_the_version(client, alice, tmp_pat
 @pytest.mark.slow
 def test_the_pdf_is_named_like_the_deck(client, alice, tmp_path, settings):
     row = _deck(alice, tmp_path, settings, title="Café plan: 2027/28", previews_on=True)
-    if not previews.available():
+    if not deck_pictures.available():
         pytest.skip("LibreOffice and pdftoppm are installed by bin/setup")
     tasks.render_previews(row.pk)
     client.force_login(alice)

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from generator import converter, preview
+from generator.previews import converter, soffice
 from generator.models import GeneratedPresentation
 from tests.conftest import REPO, start_cluster, stop_cluster, wait_for_clusters
 
@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def picture_worker(transactional_db, tmp_path, settings):
     settings.PREVIEWS_ENABLED = True
-    if not preview.available() or converter.uno_python() is None:
+    if not soffice.available() or converter.uno_python() is None:
         pytest.skip("LibreOffice, pdftoppm and python3-uno are installed by bin/setup")
     process = start_cluster(tmp_path / "qcluster.log", Q_WORKERS="1", PREVIEWS_ENABLED="true")
     wait_for_clusters(1, timeout=60)

@@ -15,10 +15,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from generator import files, layout_pictures, tasks
-from generator.learn import learn_design
+from generator import files, tasks
+
+from generator.learning import layout_pictures
+from generator.learning.learn import learn_design
 from generator.models import DesignAsset
-from generator.preview import available
+from generator.previews.soffice import available
 from tests.conftest import CORPUS
 from tests.generator import hostile
 
@@ -96,7 +98,7 @@ def test_the_page_shows_each_used_layout_empty_with_its_free_area_and_kinds(clie
     assert layout_pictures.ensure_layout_pictures(asset).names == layout_pictures.used_layouts(
         asset) != used
 
-    from generator.learn import delete_asset
+    from generator.learning.learn import delete_asset
 
     delete_asset(asset)  # its layout pictures go with it
     assert not [n for n in files.list_names(files.THUMBNAILS) if f"asset-{asset.pk}/" in n]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import drafting, llm, llm_cache
+from generator.llm import chat, drafting, reply_cache
 from generator.errors import BudgetExceeded, DraftingError, LLMNotConfigured
 from generator.models import ApiUsage, BudgetReservation
 from tests.conftest import FAKE_KEY as KEY
@@ -56,7 +56,7 @@ def fake(fake_openai):
 def test_a_brief_becomes_a_deck_in_two_calls(fake, caplog):
     fake.reply(STORYLINE)
     fake.reply(DECK)
-    with caplog.at_level(logging.INFO, logger="generator.costs"):
+    with caplog.at_level(logging.INFO, logger="generator.llm.costs"):
         spec = drafting.draft_deck(brief=BRIEF)
     assert [s.kind for s in spec.slides] == ["cover", "executive_summary", "chart", "next_steps"]
     assert spec.slides[2].chart.series[0].values == [0.8, 3.2]
@@ -142,7 +142,7 @@ def test_a_cache_hit_makes_no_request_and_costs_nothing(fake):
     second = drafting.draft_storyline("  " + BRIEF.replace(" ", "  ") + "\n")  # same, normalised
     assert first == second
     assert len(fake.chat_requests()) == 1 and ApiUsage.objects.count() == 1
-    stats = llm_cache.stats()
+    stats = reply_cache.stats()
     assert (stats["hits"], stats["misses"], stats["entries"]) == (1, 1, 1)
     assert stats["hit_rate_percent"] == 50.0 and stats["size_bytes"] > 100
 
@@ -220,10 +220,10 @@ def test_two_processes_race_for_the_last_of_the_budget(fake, settings):
                     API_COST_LIMIT_JPY=str(limit), OPENAI_MAX_RETRIES="0")
     script = (
         "import sys, django; django.setup()\n"
-        "from generator import llm\n"
+        "from generator.llm import chat\n"
         "from generator.errors import BudgetExceeded\n"
         "try:\n"
-        "    llm.call_json([{'role': 'user', 'content': 'race ' + sys.argv[1]}], name='x',\n"
+        "    chat.call_json([{'role': 'user', 'content': 'race ' + sys.argv[1]}], name='x',\n"
         "                  schema=None, purpose='race', use_cache=False, max_tokens=1000)\n"
         "    print('ok')\n"
         "except BudgetExceeded:\n"
@@ -255,17 +255,17 @@ def test_cache_stats_endpoint_and_cleanup(client, fake):
     data = client.get("/api/cache/stats").json()
     assert data["entries"] == 1 and data["misses"] == 1 and "hit_rate_percent" in data
     LlmCacheEntry.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert llm_cache.clear_expired() == 1
+    assert reply_cache.clear_expired() == 1
     assert client.get("/api/cache/stats").json()["entries"] == 0
-    assert llm.configured()
+    assert chat.configured()
 
 
 def test_the_model_is_never_offered_a_picture_field():
     """A drafted deck has no outline folder, so a picture it named would be refused."""
     import json as json_module
 
-    from generator.drafting import deck_schema
-    from generator.revision import slide_schema
+    from generator.llm.drafting import deck_schema
+    from generator.decks.revision import slide_schema
 
     for schema in (deck_schema(), slide_schema()):
         text = json_module.dumps(schema)

@@ -88,7 +88,7 @@ def test_a_worker_crash_mid_task_leaves_a_failed_deck_with_its_reason(alice, set
     """A task that raises part-way (here: the deck's file cannot be written) fails the deck."""
     import json
 
-    from generator import generate
+    from generator.decks import generate
     from generator.models import GeneratedPresentation
 
     blocker = Path(settings.DATA_DIR) / "not-a-folder"

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from pptx import Presentation
 
-from generator import generate
+from generator.decks import generate
 from generator.models import GeneratedPresentation
 from tests.sharedfiles import use_local_files
 

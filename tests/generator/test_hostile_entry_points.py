@@ -13,7 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from generator import generate, tokens
+from generator.decks import generate
+
+from generator.api import tokens
 from generator.models import GeneratedPresentation
 from tests.generator.hostile_outlines import _compact_laughs
 

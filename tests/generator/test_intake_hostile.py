@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from pptx import Presentation
 
-from generator import learn
+from generator.learning import learn
 from generator.errors import InvalidDeckFile
 from generator.models import DesignAsset, DesignPattern
 from tests.conftest import REPO
@@ -225,7 +225,7 @@ def test_outside_links_are_dropped_from_every_part_and_the_user_told(tmp_path):
 
 
 def test_decks_made_in_that_design_carry_no_outside_link(tmp_path):
-    from generator.learned_design import design_for_asset
+    from generator.learning.learned_design import design_for_asset
     from generator.markdown import read_outline
     from generator.render import render_to_file
 
@@ -256,7 +256,7 @@ def test_relearning_cleans_an_asset_stored_before_intake_did(tmp_path):
 
 
 def test_the_preview_copy_of_any_deck_has_no_outside_link(tmp_path):
-    from generator.package_clean import strip_outside_links
+    from generator.intake.package_clean import strip_outside_links
 
     deck = linked_deck(tmp_path / "raw.pptx")  # as if it had never been through intake
     assert strip_outside_links(deck, tmp_path / "copy.pptx") == 6
@@ -311,27 +311,27 @@ def counting_server():
 @pytest.mark.slow
 def test_nothing_is_fetched_while_learning_and_rendering_pictures(tmp_path, settings,
                                                                   counting_server):
-    from generator import preview
-    from generator.learned_design import design_for_asset
+    from generator.previews import soffice
+    from generator.learning.learned_design import design_for_asset
     from generator.markdown import read_outline
     from generator.render import render_to_file
 
     settings.PREVIEWS_ENABLED = True
-    if not preview.available():
+    if not soffice.available():
         pytest.skip("LibreOffice and pdftoppm are not installed")
     deck = linked_deck(tmp_path / "linked.pptx", port=counting_server.port)
     asset = learn.learn_design(path=deck)  # the layout pictures are rendered here
-    assert preview.ensure_asset_thumbnails(asset)
+    assert soffice.ensure_asset_thumbnails(asset)
     out = tmp_path / "made.pptx"
     render_to_file(read_outline("# One message\n\n- a point\n"), out, design_for_asset(asset))
-    assert preview.publish(out, "previews/test")
+    assert soffice.publish(out, "previews/test")
     # and a deck that never went through intake (an asset stored before it existed)
-    assert preview.render_thumbnails(deck, tmp_path / "raw-pictures")
+    assert soffice.render_thumbnails(deck, tmp_path / "raw-pictures")
     assert counting_server.hits == []
 
 
 def test_libreoffice_runs_with_no_network(counting_server):
-    from generator.preview import no_network_prefix
+    from generator.previews.soffice import no_network_prefix
 
     prefix = no_network_prefix()
     if not prefix:
@@ -409,7 +409,7 @@ import json, os, resource, sys, time
 from pathlib import Path
 import django
 django.setup()
-from generator import learn
+from generator.learning import learn
 from generator.errors import InvalidDeckFile
 cap = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.utils.html import escape
 from pptx import Presentation
 
-from generator import learn
+from generator.learning import learn
 from generator.models import DesignAsset
 from tests.conftest import CORPUS
 from tests.generator import hostile
@@ -51,7 +51,7 @@ def test_the_templates_are_vendored_with_their_licences():
 
 
 def test_a_potx_template_is_learned_and_decks_made_from_it_are_pptx(tmp_path, capsys):
-    from generator.learned_design import design_for_asset
+    from generator.learning.learned_design import design_for_asset
     from generator.markdown import read_outline
     from generator.render import render_to_file
 

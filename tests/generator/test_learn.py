@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 from lxml import etree
 from pptx import Presentation
 
-from generator import learn
+from generator.learning import learn
 from generator.errors import InvalidDeckFile
-from generator.learned_design import design_for_asset
+from generator.learning.learned_design import design_for_asset
 from generator.lint import lint_file
 from generator.markdown import read_outline
 from generator.models import DesignAsset, DesignPattern

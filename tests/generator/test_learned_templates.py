@@ -15,15 +15,15 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from generator import learn
+from generator.learning import learn
 from generator.design import Palette
-from generator.learned_design import design_for_asset, meaning_colors
+from generator.learning.learned_design import design_for_asset, meaning_colors
 from generator.lint import lint_file
 from generator.markdown import read_outline
-from generator.preview import render_thumbnails
+from generator.previews.soffice import render_thumbnails
 from generator.render import render_to_file
 from generator.render.canvas import contrast_ratio
-from generator.surface import Surface, analyse, largest_rectangle
+from generator.learning.surface import Surface, analyse, largest_rectangle
 from tests.conftest import CORPUS, REPO
 from tests.generator import hostile_templates as hostile
 from tests.sharedfiles import use_local_files
@@ -273,7 +273,7 @@ def test_a_dark_theme_learned_from_its_pictures_reads_as_rendered(settings, tmp_
 def test_the_layout_chosen_for_content_is_the_same_in_any_order():
     """Learning probes the layouts `layout_map` picks; rendering reads the patterns back in
     the database's order: a tie must not pick an unprobed layout."""
-    from generator.learned_design import layout_map
+    from generator.learning.learned_design import layout_map
 
     entries = [(name, {"kind": "message", "confidence": 0.6, "placeholders": []})
                for name in ("内容页", "标题和内容", "自定义版式", "Title Only")]

@@ -13,7 +13,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Inches, Pt
 
-from generator import files, previews
+from generator import files
+
+from generator.previews import deck_pictures
 from generator.lint import lint_file
 from generator.lint.rendered import RenderedIssue
 from generator.models import GeneratedPresentation
@@ -80,7 +82,7 @@ def rendered_deck(alice, settings, tmp_path):
     row = GeneratedPresentation.objects.create(
         owner=alice, source_kind="spec", source_text="{}", title="Hostile", status=Status.DONE,
         file=name, slide_count=3, lint_report=lint_file(deck).to_dict())
-    previews.ensure_previews(row.pk)
+    deck_pictures.ensure_previews(row.pk)
     row.refresh_from_db()
     return row
 
@@ -134,8 +136,8 @@ def test_rendered_issues_replace_those_of_an_earlier_run():
          "rendered": True},
         {"slide": 3, "shape": "C", "rule": "no_source", "severity": "warning", "message": "z"},
     ]}
-    merged = previews.merge_rendered(report, [RenderedIssue(2, "D", "overlap", "w")])
+    merged = deck_pictures.merge_rendered(report, [RenderedIssue(2, "D", "overlap", "w")])
     assert [(i["slide"], i["rule"]) for i in merged["issues"]] == [
         (1, "overflow"), (2, "overlap"), (3, "no_source")]
     assert merged["summary"] == {"errors": 2, "warnings": 1, "slides": 3, "rendered": True}
-    assert previews.merge_rendered(merged, [])["summary"]["errors"] == 1
+    assert deck_pictures.merge_rendered(merged, [])["summary"]["errors"] == 1

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.signing import SignedPackage
 
-from generator import generate, liveness
+from generator.decks import generate, liveness
 from generator.models import BudgetReservation, GeneratedPresentation
 from operations.schedules import ensure_schedules
 from tests.conftest import REPO, child_env

@@ -17,7 +17,11 @@ import pytest
 from django.conf import settings
 from pptx import Presentation
 
-from generator import learn, tasks, tokens
+from generator.learning import learn
+
+from generator import tasks
+
+from generator.api import tokens
 from tests.conftest import CORPUS, REPO, child_env
 from tests.sharedfiles import use_local_files
 
@@ -37,7 +41,7 @@ def key(transactional_db, alice, tmp_path):
 def world(key):
     import warnings
 
-    with warnings.catch_warnings():  # generator/surface.py's Pillow getdata (not this test's)
+    with warnings.catch_warnings():  # generator/learning/surface.py's Pillow getdata (not this test's)
         warnings.filterwarnings("ignore", "Image.Image.getdata", DeprecationWarning)
         asset = learn.learn_design(
             path=CORPUS / "pptx" / "scanny__python-pptx__mst-slide-layouts.pptx")
@@ -58,7 +62,7 @@ def _data(result) -> dict:
 def _editor_places(outline: str) -> list[str]:
     """The places the editor's check names for `outline` (lines, slides)."""
     from generator.errors import SpecError
-    from generator.forms import parse_source
+    from generator.web.forms import parse_source
 
     with pytest.raises(SpecError) as refused:
         parse_source("markdown", outline)

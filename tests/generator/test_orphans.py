@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import files, orphans
+from generator import files
+
+from generator.decks import orphans
 from generator.models import GeneratedPresentation
 
 pytestmark = pytest.mark.django_db
@@ -68,4 +70,4 @@ def test_pictures_read_from_a_deleted_restyled_deck_go(tmp_path):
 def test_the_sweep_is_scheduled():
     from operations.schedules import SCHEDULES
 
-    assert "generator.orphans.sweep" in {job.func for job in SCHEDULES}
+    assert "generator.decks.orphans.sweep" in {job.func for job in SCHEDULES}

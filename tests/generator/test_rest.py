@@ -10,7 +10,11 @@ from django.core.cache import cache
 from django.urls import get_resolver
 from openapi_spec_validator import validate
 
-from generator import files, previews, tasks, tokens
+from generator import files, tasks
+
+from generator.previews import deck_pictures
+
+from generator.api import tokens
 from generator.models import ApiToken, DesignAsset, GeneratedPresentation
 from tests.sharedfiles import use_local_files
 
@@ -180,13 +184,13 @@ def test_deleting_a_deck_removes_its_versions_files_and_pictures(
         (tmp_path / "x.bin").write_bytes(b"pptx")
         files.store(tmp_path / "x.bin", name)
     (tmp_path / "slide.png").write_bytes(b"png")
-    files.store(tmp_path / "slide.png", f"{previews.prefix(later)}/slide-001.png")
+    files.store(tmp_path / "slide.png", f"{deck_pictures.prefix(later)}/slide-001.png")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.delete(f"/api/presentations/{root.pk}", **auth(key))
     assert response.status_code == 200 and response.json()["deleted"] == [root.pk, later.pk]
     assert not GeneratedPresentation.objects.exists()
     assert not files.exists("decks/a.pptx") and not files.exists("decks/b.pptx")
-    assert files.list_names(previews.prefix(later)) == []
+    assert files.list_names(deck_pictures.prefix(later)) == []
 
 
 def test_deleting_is_refused_for_others_and_for_decks_in_progress(client, alice, bob, key):
@@ -281,10 +285,10 @@ def test_slide_pictures_are_listed_and_served_to_a_token(client, alice, bob, key
     use_local_files(settings, tmp_path)
     row = deck(alice, status="done")
     assert client.get(f"/api/presentations/{row.pk}/slides", **auth(key)).json()["slides"] == []
-    from generator.preview import picture_name
+    from generator.previews.soffice import picture_name
 
     (tmp_path / "p.png").write_bytes(b"\x89PNG fake")
-    files.store(tmp_path / "p.png", picture_name(previews.prefix(row), 1))
+    files.store(tmp_path / "p.png", picture_name(deck_pictures.prefix(row), 1))
     picture = client.get(f"/api/presentations/{row.pk}/slides/1.png", **auth(key))
     assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
     assert b"".join(picture.streaming_content).startswith(b"\x89PNG")

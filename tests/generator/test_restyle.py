@@ -14,15 +14,19 @@ from django.core.management.base import CommandError
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from generator import files, learn, preview
-from generator.deck_reader import read_deck, read_upload
+from generator import files
+
+from generator.learning import learn
+
+from generator.previews import soffice
+from generator.reading.deck_reader import read_deck, read_upload
 from generator.errors import InvalidDeckFile
 from generator.markdown import read_outline
 from generator.models import GeneratedPresentation
-from generator.outline_writer import write_outline
+from generator.outline.writer import write_outline
 from generator.reading.charts import read_chart
 from generator.render import render_to_file
-from generator.restyle import restyle
+from generator.decks.restyle import restyle
 from generator.spec import load_spec
 from tests.conftest import CORPUS, REPO
 from tests.sharedfiles import use_local_files
@@ -207,7 +211,7 @@ def test_charts_come_back_as_native_charts_with_their_numbers(tmp_path):
     assert not read.unmapped
 
 
-@pytest.mark.skipif(not preview.available(), reason="needs LibreOffice")
+@pytest.mark.skipif(not soffice.available(), reason="needs LibreOffice")
 def test_smartart_is_carried_over_as_a_picture_of_its_region_and_listed(tmp_path):
     source = CORPUS / "pptx" / "scanny__python-pptx__ph-populated-placeholders.pptx"
     out = tmp_path / "restyled.pptx"

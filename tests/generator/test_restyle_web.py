@@ -10,11 +10,13 @@ import pytest
 from django.core.cache import cache
 from pptx import Presentation
 
-from generator import files, tasks, tokens
+from generator import files, tasks
+
+from generator.api import tokens
 from generator.markdown import read_outline
 from generator.models import GeneratedPresentation
-from generator import preview
-from generator.restyle import before_pictures, pictures_prefix
+from generator.previews import soffice
+from generator.decks.restyle import before_pictures, pictures_prefix
 from generator.spec import load_spec
 from tests.conftest import CORPUS
 from tests.sharedfiles import use_local_files
@@ -99,7 +101,7 @@ def test_the_restyle_page_queues_the_deck_and_shows_before_and_after(
     tasks.generate_presentation(row.pk)
     compare = client.get(answer["Location"])
     assert compare.status_code == 200 and b"before-after" in compare.content
-    if preview.available():  # the uploaded deck's own slides, beside the restyled ones
+    if soffice.available():  # the uploaded deck's own slides, beside the restyled ones
         assert before_pictures(row)
         assert f"/decks/{row.pk}/restyle/before/1.png".encode() in compare.content
         picture = client.get(f"/decks/{row.pk}/restyle/before/1.png")

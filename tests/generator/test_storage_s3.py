@@ -24,7 +24,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pptx import Presentation
 
 from bcgslides.filestore import bucket_storage, local_storage, parse_url
-from generator import learn, tasks
+from generator.learning import learn
+from generator import tasks
 from generator.models import DesignAsset, GeneratedPresentation
 from operations import backup, restore
 from operations.errors import RestoreError, VerificationError
@@ -39,7 +40,7 @@ OTHER = CORPUS / "pptx" / "scanny__python-pptx__cht-charts.pptx"
 def stored_bytes(path: Path) -> bytes:
     """What intake stores for the upload `path`: its checked clean copy (the same bytes
     for the same upload)."""
-    from generator import ingest
+    from generator.intake import ingest
 
     checked = ingest.receive(path, filename=path.name)
     try:

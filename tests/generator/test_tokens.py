@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import CommandError, call_command
 
-from generator import tokens
+from generator.api import tokens
 from generator.models import ApiToken
 
 pytestmark = pytest.mark.django_db

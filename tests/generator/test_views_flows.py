@@ -85,7 +85,7 @@ def test_a_bad_upload_shows_why_and_stores_nothing(client, alice, settings, tmp_
 
 def test_only_the_uploader_or_staff_may_delete_a_design(client, alice, bob, staff, settings,
                                                         tmp_path):
-    from generator.learn import learn_design
+    from generator.learning.learn import learn_design
 
     use_local_files(settings, tmp_path)
     asset = learn_design(path=CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx", user=alice)
@@ -98,7 +98,7 @@ def test_only_the_uploader_or_staff_may_delete_a_design(client, alice, bob, staf
 
 def test_decks_can_be_generated_in_an_uploaded_design(client, alice, settings, tmp_path,
                                                       django_capture_on_commit_callbacks):
-    from generator.learn import learn_design
+    from generator.learning.learn import learn_design
 
     use_local_files(settings, tmp_path)
     asset = learn_design(path=CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx")

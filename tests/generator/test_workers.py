@@ -16,7 +16,7 @@ import pytest
 from django.db.models import Sum
 from pptx import Presentation
 
-from generator import liveness
+from generator.decks import liveness
 from generator.models import ApiUsage, BudgetReservation, GeneratedPresentation
 from tests.conftest import FAKE_KEY, REPO, start_cluster, stop_cluster, wait_for_clusters
 from tests.generator.test_drafting import DECK, STORYLINE

@@ -56,7 +56,7 @@ def test_secrets_are_redacted_from_log_records(settings, tmp_path):
 
 def test_api_token_keys_are_redacted_wherever_they_appear(db, alice):
     from bcgslides.logfilters import redact
-    from generator.tokens import create
+    from generator.api.tokens import create
 
     _token, key = create(user=alice)
     line = redact(f"request with {key} and header Token {key[4:]}")

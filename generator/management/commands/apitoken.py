@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator import tokens
+from generator.api import tokens
 
 
 class Command(BaseCommand):

@@ -8,7 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator import files, generate
+from generator import files
+
+from generator.decks import generate
 from generator.errors import GeneratorError
 from generator.models import GeneratedPresentation
 
@@ -67,7 +69,7 @@ class Command(BaseCommand):
         return self._from_brief(text, out, asset)
 
     def _from_brief(self, text: str, out, asset) -> GeneratedPresentation | None:
-        from generator.drafting import draft_deck, estimate
+        from generator.llm.drafting import draft_deck, estimate
         from generator.material import intake, pack
 
         material = pack.build([intake.from_path(Path(f)) for f in self._sources])

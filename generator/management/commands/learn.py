@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator import learn
+from generator.learning import learn
 from generator.errors import InvalidDeckFile
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from None
         asset = learned.asset
         if thumbnails:
-            from generator.preview import ensure_asset_thumbnails
+            from generator.previews.soffice import ensure_asset_thumbnails
 
             ensure_asset_thumbnails(asset)
         self.stdout.write(_("design asset %(id)d: %(name)s (%(slides)d slides)") % {

@@ -10,7 +10,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from generator import mcp_server
+from generator.api import mcp_server
 
 
 class Command(BaseCommand):

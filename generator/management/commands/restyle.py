@@ -24,7 +24,7 @@ class Command(BaseCommand):
                                    "regions (only list them)"))
 
     def handle(self, *args, deck: str, asset=None, output=None, no_pictures=False, **options):
-        from generator.restyle import restyle
+        from generator.decks.restyle import restyle
 
         path = Path(deck)
         if not path.is_file():

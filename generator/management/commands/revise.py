@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator import files, generate
+from generator import files
+
+from generator.decks import generate
 from generator.errors import GeneratorError
 from generator.models import GeneratedPresentation
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
                             help=_("what to change, e.g. \"make this a waterfall\""))
 
     def handle(self, *args, presentation, slide, instruction, **options):
-        from generator.revision import flags_for, revise_presentation
+        from generator.decks.revision import flags_for, revise_presentation
         from generator.spec import load_spec
 
         try:

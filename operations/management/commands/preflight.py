@@ -121,9 +121,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Disk space: %(free)s GB free") % {"free": f"{free_gb:.1f}"})
 
     def _cache(self) -> None:
-        from generator import llm_cache
+        from generator.llm import reply_cache
 
-        cleared = llm_cache.clear_expired()
+        cleared = reply_cache.clear_expired()
         self.stdout.write(_("Cleared %(count)d expired cache entries") % {"count": cleared})
 
 

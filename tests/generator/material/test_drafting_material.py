@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from generator import drafting
+from generator.llm import drafting
 from generator.material import pack, review
 from generator.material.intake import SourceFile
 from generator.models import ApiUsage
@@ -126,7 +126,7 @@ def test_the_hard_budget_still_refuses_before_any_request(fake_openai, material,
 def test_a_revision_is_refused_by_the_budget_too(fake_openai, material, settings):
     from decimal import Decimal
 
-    from generator import revision
+    from generator.decks import revision
     from generator.errors import BudgetExceeded
     from generator.spec import load_spec
 

@@ -76,7 +76,7 @@ def test_sources_need_a_brief(material_files):
 
 
 def test_revise_command_makes_a_new_version_with_one_call(fake_openai, alice, settings, tmp_path):
-    from generator import generate
+    from generator.decks import generate
     from generator.material.intake import SourceFile
     from generator.spec import load_spec
 

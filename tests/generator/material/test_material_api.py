@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator import tokens
+from generator.api import tokens
 from generator.material import pack
 from generator.models import GeneratedPresentation
 from tests.sharedfiles import use_local_files

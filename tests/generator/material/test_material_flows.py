@@ -11,7 +11,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from generator import generate, tasks
+from generator.decks import generate
+
+from generator import tasks
 from generator.material import pack
 from generator.material.intake import SourceFile
 from generator.models import ApiUsage, GeneratedPresentation
@@ -130,7 +132,7 @@ def test_revising_one_slide_costs_one_call_and_changes_only_that_slide(client, a
 
 
 def test_a_revised_chart_keeps_its_numbers_from_the_cells(alice, fake_openai, settings, tmp_path):
-    from generator.revision import revise_presentation
+    from generator.decks.revision import revise_presentation
 
     use_local_files(settings, tmp_path)
     material = pack.build([SourceFile("report.pdf", makefiles.market_report_pdf()),
@@ -167,7 +169,8 @@ def test_another_users_deck_cannot_be_revised(client, alice, bob, fake_openai, s
 
 
 def test_a_formula_csv_never_becomes_a_formula_in_the_chart_workbook(alice, settings, tmp_path):
-    from generator import drafting, files
+    from generator.llm import drafting
+    from generator import files
     from generator.material import prompts
 
     use_local_files(settings, tmp_path)

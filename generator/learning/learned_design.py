@@ -1,0 +1,338 @@
+"""A `Design` from a learned asset: its file is the template, its patterns the rules.
+
+The template's masters, layouts and theme stay (logos, footers, colours);
+each slide kind goes to the layout learned for it, content slides to the
+"title only" layout, and the furniture (tracker, body, source, page number)
+is placed on the grid learned from the deck's own shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pptx.util import Inches
+
+from generator.design import Box, Design, Fonts, Frames, Palette, Typography, default_design
+from generator.errors import GeneratorError
+from generator.models import DesignAsset
+from generator.render.canvas import contrast_ratio, mix
+from generator.learning.surface import Behind
+
+MIN_MARGIN = int(Inches(0.3))
+BODY_CONTRAST = 4.5
+TITLE_CONTRAST = 3.0
+TITLE_TYPES = ("TITLE", "CENTER_TITLE", "VERTICAL_TITLE")
+TEXT_TYPES = TITLE_TYPES + ("SUBTITLE", "BODY", "OBJECT")
+
+
+def _patterns(asset: DesignAsset) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for pattern in asset.patterns.all():
+        found.setdefault(pattern.pattern_type, []).append(pattern)
+    return found
+
+
+def design_for_asset(asset: DesignAsset) -> Design:
+    """The Design to render in `asset`'s house style (raises if the asset was never learned)."""
+    patterns = _patterns(asset)
+    # a local copy of the shared file (downloaded once on a host that reads a bucket)
+    template = asset.path if "theme_colors" in patterns else None
+    if template is None or not template.is_file():
+        raise GeneratorError(f"design asset {asset.pk} has not been learned (or its file is "
+                             "missing): learn it again")
+    base = default_design()
+    size = patterns["slide_size"][0].pattern_data
+    width, height = int(size["width"]), int(size["height"])
+    entries = [(p.pattern_name, p.pattern_data) for p in patterns.get("layout", [])]
+    layouts = layout_map(entries)
+    probes = {name: data["probe"] for name, data in entries if data.get("probe")}
+    content = probes.get(layouts.get("*") or "")
+    free = _free_area(content, width, height)
+    title_box = _title_box(entries, layouts.get("*"), width, height)
+    grid = patterns.get("grid", [None])[0]
+    frames = _frames(title_box, grid.pattern_data if grid else {}, width, height, free)
+    frames = _clear_of_graphics(frames, content, width, height)
+    palette = _palette(patterns["theme_colors"][0].pattern_data, base.palette)
+    palette = _roles(palette, content)
+    return replace(
+        base, name=asset.filename, slide_width=width, slide_height=height,
+        palette=palette,
+        fonts=_fonts(patterns.get("theme_fonts", [None])[0], base.fonts),
+        type=_typography(patterns.get("typography", [None])[0], base.type),
+        frames=frames, template_path=template, layouts=layouts, asset_id=asset.pk,
+        placeholder_colors={name: _placeholder_colors(probe, palette)
+                            for name, probe in probes.items()},
+        free_area=free, template_numbers_pages=bool((content or {}).get("numbers_pages")),
+    )
+
+
+# -- colours: what reads on what the template really shows --------------------------------
+def readable_choice(candidates: list[str], behind: Behind, minimum: float) -> str:
+    """The first candidate that reads at `minimum` on the worst of `behind`; failing
+    that, the candidate that reads best."""
+    options = [c.upper() for c in candidates if c] + ["000000", "FFFFFF"]
+    for color in options:
+        if behind.worst_contrast(color) >= minimum:
+            return color
+    return max(options, key=behind.worst_contrast)
+
+
+def _behind_of(probe: dict | None, types: tuple[str, ...]) -> tuple[Behind | None, str | None]:
+    """(what is behind the first placeholder of `types`, the template's own colour for it)."""
+    for data in (probe or {}).get("placeholders", {}).values():
+        if data.get("type") in types:
+            return Behind.from_json(data), data.get("own")
+    return None, None
+
+
+def _roles(palette: Palette, probe: dict | None) -> Palette:
+    """Text, background and title colours for content slides: the template's own where
+    they read on what is really there (its colour map and background honoured), else the
+    readable one of its text and background colours."""
+    if not probe or not probe.get("background"):
+        return palette
+    paper = probe["background"].upper()
+    theme = [palette.dk1, palette.lt1, palette.dk2, palette.lt2]
+    body_behind, body_own = _behind_of(probe, ("BODY", "OBJECT"))
+    ink = readable_choice([body_own, *theme], Behind.plain(paper), BODY_CONTRAST)
+    title_behind, title_own = _behind_of(probe, TITLE_TYPES)
+    title = readable_choice([title_own, palette.dk2, palette.accent1, ink, *theme],
+                            title_behind or Behind.plain(paper), TITLE_CONTRAST)
+    muted = _muted(ink, paper)
+    tracker = readable_choice([muted, title, ink, *theme], title_behind or Behind.plain(paper),
+                              BODY_CONTRAST)
+    heading = readable_choice([palette.dk2, palette.accent1, ink, *theme], Behind.plain(paper),
+                              TITLE_CONTRAST)
+    return replace(palette, ink=ink, paper=paper, title_ink=title, tracker_ink=tracker,
+                   heading_ink=heading,
+                   muted=muted, rule=mix(ink, paper, 0.75))
+
+
+def _placeholder_colors(probe: dict, palette: Palette) -> dict[str, str]:
+    """Placeholder idx -> a text colour that reads on what is behind it (own colour first);
+    "heading" and "text" -> colours for text on the layout's background."""
+    chosen = {}
+    if probe.get("background"):  # text drawn on the layout itself, where it has no placeholder
+        paper = Behind.plain(probe["background"])
+        candidates = [palette.heading, palette.title, palette.text, palette.dk1, palette.lt1]
+        chosen["heading"] = readable_choice(candidates, paper, TITLE_CONTRAST)
+        chosen["text"] = readable_choice([palette.text, *candidates], paper, BODY_CONTRAST)
+    for idx, data in probe.get("placeholders", {}).items():
+        if data.get("type") not in TEXT_TYPES:
+            continue
+        minimum = TITLE_CONTRAST if data["type"] in TITLE_TYPES else BODY_CONTRAST
+        chosen[idx] = readable_choice(
+            [data.get("own"), palette.title, palette.text, palette.dk1, palette.lt1,
+             palette.dk2, palette.lt2], Behind.from_json(data), minimum)
+    return chosen
+
+
+def _free_area(probe: dict | None, width: int, height: int) -> Box | None:
+    """The content layout's free area, when the picture found one big enough to use."""
+    if not probe or not probe.get("free"):
+        return None
+    free = Box.from_json(probe["free"])
+    if free.width < width * 0.5 or free.height < height * 0.45:
+        return None  # graphics everywhere (a photo background): margins only
+    return free
+
+
+def _palette(colors: dict, default: Palette) -> Palette:
+    values = {slot: (colors.get(slot) or getattr(default, slot)).upper()
+              for slot in ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3",
+                           "accent4", "accent5", "accent6", "hlink")}
+    if contrast_ratio(values["dk1"], values["lt1"]) < 4.5:
+        values["dk1"] = default.dk1 if contrast_ratio(default.dk1, values["lt1"]) >= 4.5 \
+            else "000000"
+    muted = _muted(values["dk1"], values["lt1"])
+    accents = [values[f"accent{i}"] for i in range(1, 7)]
+    positive, negative, neutral = meaning_colors(accents, default)
+    return replace(default, **values, muted=muted, highlight=values["accent2"],
+                   positive=positive, negative=negative, neutral=neutral)
+
+
+def _hue(color: str) -> tuple[float, float, float]:
+    import colorsys
+
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lightness, s = colorsys.rgb_to_hls(r, g, b)
+    return h * 360, lightness, s
+
+
+def meaning_colors(accents: list[str], default: Palette) -> tuple[str, str, str]:
+    """(positive, negative, neutral): a green and a red among the theme's accents when it
+    has them (else the built-in ones), and the first accent that is neither for totals."""
+    def pick(low: float, high: float) -> str | None:
+        for color in accents:
+            hue, lightness, saturation = _hue(color)
+            hit = low <= hue <= high if low <= high else (hue >= low or hue <= high)
+            if hit and saturation >= 0.3 and 0.15 <= lightness <= 0.75:
+                return color
+        return None
+
+    positive = pick(75, 170) or default.rag_green
+    negative = pick(340, 20) or default.rag_red
+    neutral = next((c for c in accents if c not in (positive, negative)), default.neutral)
+    return positive, negative, neutral
+
+
+def _muted(text: str, background: str) -> str:
+    """A grey between text and background that still reads at 4.5:1."""
+    for share in (0.45, 0.35, 0.25, 0.15, 0.0):
+        mixed = mix(text, background, share)
+        if contrast_ratio(mixed, background) >= 5.2:  # some room for a near-white surface
+            return mixed
+    return text
+
+
+def _fonts(pattern, default: Fonts) -> Fonts:
+    if pattern is None:
+        return default
+    data = pattern.pattern_data
+    return Fonts(latin_major=data.get("major_latin") or default.latin_major,
+                 latin_minor=data.get("minor_latin") or default.latin_minor,
+                 ea_major=data.get("major_ea") or default.ea_major,
+                 ea_minor=data.get("minor_ea") or default.ea_minor)
+
+
+def _typography(pattern, default: Typography) -> Typography:
+    if pattern is None:
+        return default
+    data = pattern.pattern_data
+    title = min(max(float(data.get("title") or default.title), 20.0), 32.0)
+    body = min(max(float(data.get("body") or default.body), 14.0), 20.0)
+    return replace(default, title=title, title_min=min(18.0, title), body=body)
+
+
+def layout_map(entries: list[tuple[str, dict]]) -> dict[str, str]:
+    """Slide kind -> layout name: the most confident layout learned for each kind.
+
+    `entries` are (layout name, layout pattern data).  Content slides ("*") always get
+    a layout: the best title-only one, else one with a title, else the first.  Ties go to
+    the first name in sorted order, so learning (which probes the layouts chosen here)
+    and rendering (which reads the patterns back in the database's order) choose alike.
+    """
+    entries = sorted(entries, key=lambda entry: entry[0])
+    best: dict[str, tuple[float, str]] = {}
+    for name, data in entries:
+        kind = data.get("kind")
+        confidence = data.get("confidence", 0)
+        if kind and (kind not in best or confidence > best[kind][0]):
+            best[kind] = (confidence, name)
+    mapping = {}
+    if "cover" in best:
+        mapping["cover"] = best["cover"][1]
+    if "section" in best:
+        mapping["section"] = mapping["appendix"] = best["section"][1]
+    content = best.get("*") or best.get("message")
+    if content:
+        mapping["*"] = content[1]
+    elif entries:
+        titled = [name for name, data in entries
+                  if any(p["type"] in TITLE_TYPES for p in data.get("placeholders", []))]
+        mapping["*"] = (titled or [entries[0][0]])[0]
+    return mapping
+
+
+def _title_box(entries: list[tuple[str, dict]], name: str | None, width: int,
+               height: int) -> Box | None:
+    """The content layout's title placeholder, if it is usable for a two-line action
+    title (None: missing, tiny or odd; the built-in geometry is used)."""
+    for entry_name, data in entries:
+        if entry_name != name:
+            continue
+        for placeholder in data.get("placeholders", []):
+            if placeholder["type"] in TITLE_TYPES and placeholder["geometry"]:
+                box = Box.from_json(placeholder["geometry"])
+                if _usable_title(box, width, height):
+                    return box
+    return None
+
+
+def _usable_title(box: Box, width: int, height: int) -> bool:
+    return (box.height >= Inches(0.45) and box.width >= width * 0.35
+            and box.height <= height * 0.35 and box.left >= 0 and box.top >= 0
+            and box.right <= width * 1.01 and box.bottom <= height * 0.6)
+
+
+def _margin(value, limit: int) -> int:
+    """A learned margin kept sane: at least MIN_MARGIN, at most `limit` (sparse decks
+    with a few small shapes would otherwise leave no room for a body)."""
+    return min(max(int(value or 0), MIN_MARGIN), limit)
+
+
+def _clear_of_graphics(frames: Frames, probe: dict | None, width: int, height: int) -> Frames:
+    """The page number and source lines moved up, a step at a time, off the template's
+    own graphics (a slide-number badge, a footer band) when the layout picture shows any."""
+    if not probe or not probe.get("mask"):
+        return frames
+    from generator.learning.surface import Surface
+
+    surface = Surface.from_mask(probe["mask"], probe.get("background") or "FFFFFF")
+
+    def covered(box: Box) -> float:
+        return surface.graphics_share(box.left / width, box.top / height, box.width / width,
+                                      box.height / height)
+
+    def lifted(box: Box) -> Box:
+        step = int(Inches(0.1))
+        for shift in range(0, int(Inches(1.2)), step):
+            moved = Box(box.left, box.top - shift, box.width, box.height)
+            if covered(moved) <= 0.02:
+                return moved
+        return box
+
+    page, source = lifted(frames.page_number), lifted(frames.source)
+    top = min(page.top, source.top)
+    body = frames.body
+    if body.bottom > top - int(Inches(0.1)):
+        body = Box(body.left, body.top, body.width, max(top - int(Inches(0.1)) - body.top,
+                                                         int(Inches(1.0))))
+    return replace(frames, page_number=page, source=source, body=body)
+
+
+def _frames(title: Box | None, grid: dict, width: int, height: int,
+            free: Box | None = None) -> Frames:
+    frames = _frames_around(title, grid, width, height, free)
+    if title is not None and frames.body.height < height * 0.3:  # the title takes the room
+        frames = _frames_around(None, grid, width, height, free)
+    return frames
+
+
+def _frames_around(title: Box | None, grid: dict, width: int, height: int,
+                   free: Box | None) -> Frames:
+    """The furniture's frames: inside the free area (when known) and the learned margins.
+
+    A missing or unusable title placeholder gets the built-in geometry at the top of
+    the free area; a tracker with no room above the title takes the title's top.
+    """
+    area = free or Box(0, 0, width, height)
+    left = area.left + MIN_MARGIN if area.left > 0 else _margin(
+        max(int(grid.get("margin_left", 0)), title.left if title else 0), int(width * 0.1))
+    right = (width - area.right) + MIN_MARGIN if area.right < width else _margin(
+        grid.get("margin_right"), int(width * 0.1))
+    bottom = (height - area.bottom) + int(Inches(0.1)) if area.bottom < height else _margin(
+        grid.get("margin_bottom"), int(height * 0.1))
+    content_width = width - left - right
+    tracker_height = int(Inches(0.3))
+    if title is None:
+        title = Box(left, area.top + MIN_MARGIN + tracker_height, content_width,
+                    int(Inches(1.05)))
+    if title.top < tracker_height:  # no room above: the tracker takes the title's top
+        shrink = tracker_height if title.height - tracker_height >= Inches(0.8) else 0
+        title = Box(title.left, title.top + tracker_height, title.width, title.height - shrink)
+    source_height = int(Inches(0.42))
+    source_top = height - bottom - source_height
+    body_top = max(title.bottom, area.top) + int(Inches(0.2))
+    if source_top - body_top < height * 0.4:  # a tall title area: keep room for the body
+        source_top = min(height - MIN_MARGIN, area.bottom) - source_height
+    tracker_top = title.top - tracker_height
+    return Frames(
+        tracker=Box(left, tracker_top, content_width, tracker_height),
+        title=title,
+        body=Box(left, body_top, content_width, source_top - body_top - int(Inches(0.1))),
+        source=Box(left, source_top, content_width - int(Inches(1.0)), source_height),
+        page_number=Box(width - right - int(Inches(0.8)), height - bottom - int(Inches(0.3)),
+                        int(Inches(0.8)), int(Inches(0.3))),
+        title_rule_y=None,
+    )
