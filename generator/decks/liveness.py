@@ -14,7 +14,6 @@ dead that was in fact only slow can never be recorded twice.
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 from contextlib import contextmanager
@@ -28,14 +27,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from generator.models import BudgetReservation, GeneratedPresentation
+from generator.worker_identity import identity
 
 logger = logging.getLogger(__name__)
 Status = GeneratedPresentation.Status
-
-
-def identity() -> str:
-    """This process as a worker: `host:pid`."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def owned(presentation_id: int, worker: str):

@@ -33,7 +33,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from generator.intake import notes, package_clean, safexml, safezip
+from generator.intake import removal_notes, package_clean, safexml, safezip
 from generator.errors import InvalidDeckFile
 from generator.intake.package_clean import CONTENT_TYPES, ROOT_RELS, ContentTypes
 from generator.intake.safezip import MAX_RATIO, display_name
@@ -151,8 +151,8 @@ def check(path: Path, *, filename: str = "") -> CheckedFile:
         except BaseException:
             clean.unlink(missing_ok=True)
             raise
-    notes = ([notes.macros()] if plan.macros else []) + (
-        [notes.external_links(plan.external_links)] if plan.external_links else [])
+    notes = ([removal_notes.macros()] if plan.macros else []) + (
+        [removal_notes.external_links(plan.external_links)] if plan.external_links else [])
     return CheckedFile(path=clean, size=clean.stat().st_size, sha256=_sha256(clean),
                        slides=slides, notes=tuple(notes))
 

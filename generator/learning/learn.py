@@ -42,7 +42,7 @@ from pptx.util import Emu
 
 from generator import files
 
-from generator.intake import ingest, notes
+from generator.intake import ingest, removal_notes
 from generator.errors import InvalidDeckFile
 from generator.models import DesignAsset, DesignPattern
 from generator.render.canvas import contrast_ratio
@@ -93,21 +93,21 @@ def learn_upload(*, file=None, path: Path | None = None, filename: str = "", cat
                            category=category, user=user)
     finally:
         checked.path.unlink(missing_ok=True)
-    told = [notes.message(note) for note in checked.notes]
+    told = [removal_notes.message(note) for note in checked.notes]
     return Learned(asset, told + [w for w in warnings(asset) if w not in told])
 
 
 def warnings(asset: DesignAsset) -> list[str]:
     """What learning removed from or skipped in the asset's file, as sentences."""
-    return [notes.message(p.pattern_data)
-            for p in asset.patterns.filter(pattern_type=notes.PATTERN_TYPE)]
+    return [removal_notes.message(p.pattern_data)
+            for p in asset.patterns.filter(pattern_type=removal_notes.PATTERN_TYPE)]
 
 
 def _store(checked: ingest.CheckedFile, *, filename: str, category: str, user) -> DesignAsset:
     # learned from the checked local copy, which is also what goes to the shared store
     # under a generated name: complete or not at all (files.store)
     patterns = _extract_or_refuse(checked.path)
-    patterns += [notes.as_pattern(note) for note in checked.notes]
+    patterns += [removal_notes.as_pattern(note) for note in checked.notes]
     stored = files.store(checked.path, f"{files.ASSETS}/{uuid.uuid4().hex}.pptx")
     try:
         with transaction.atomic():
@@ -132,7 +132,7 @@ def relearn(asset: DesignAsset) -> DesignAsset:
     checked = _clean_again(asset)
     try:
         patterns = _extract_or_refuse(checked.path if checked else asset.path)
-        patterns += [notes.as_pattern(note) for note in (checked.notes if checked else ())]
+        patterns += [removal_notes.as_pattern(note) for note in (checked.notes if checked else ())]
         if checked and checked.sha256 != asset.sha256:
             files.replace(checked.path, asset.storage_name)  # atomic: old or clean, never half
             asset.size_bytes = checked.size
@@ -420,10 +420,10 @@ def _chart_and_table_styles(prs) -> list[dict]:
             try:
                 style = style or _chart_style(shape.chart)
             except Exception:  # python-pptx reads no 3-D and few damaged charts: skip, tell
-                patterns.append(notes.as_pattern(
-                    notes.chart(number, _plot_types(shape))))
+                patterns.append(removal_notes.as_pattern(
+                    removal_notes.chart(number, _plot_types(shape))))
         if any(rel.reltype.endswith("/chartEx") for rel in slide.part.rels.values()):
-            patterns.append(notes.as_pattern(notes.chart(number, ["chartex"])))
+            patterns.append(removal_notes.as_pattern(removal_notes.chart(number, ["chartex"])))
     if style is not None:
         patterns.append(style)
     tables = [shape for slide in prs.slides for shape in slide.shapes

@@ -23,7 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from generator.decks import liveness
+from generator.worker_identity import identity as worker_identity
 from generator.errors import BudgetExceeded
 from generator.models import ApiUsage, BudgetLock, BudgetReservation
 from generator.llm.usage import month_start
@@ -119,7 +119,7 @@ def reserve(model: str, estimate: Decimal) -> Reservation:
             ) % {"estimate": f"{estimate:,.2f}", "limit": f"{limit:,.0f}",
                  "spent": f"{committed:,.2f}"})
         row = BudgetReservation.objects.create(model=model, amount_jpy=estimate,
-                                               worker=liveness.identity())
+                                               worker=worker_identity())
     return Reservation(pk=row.pk, model=model, amount=estimate)
 
 
