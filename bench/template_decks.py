@@ -42,7 +42,7 @@ def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, list[P
     from generator.learning.learned_design import design_for_asset
     from generator.lint import lint_file
     from generator.lint.rendered import lint_pictures
-    from generator.markdown import read_outline
+    from generator.outline import read_outline
     from generator.previews.soffice import render_thumbnails
     from generator.render import render_to_file
 

@@ -232,7 +232,7 @@ def _drive_checked(workers: int, sources: list[str], timeout: float) -> dict:
     from django_q.status import Stat
 
     from generator.decks import lifecycle
-    from generator.web.forms import parse_source
+    from generator.sources import spec_from_source
     from generator.models import GeneratedPresentation
 
     broker = get_broker()
@@ -257,7 +257,7 @@ def _drive_checked(workers: int, sources: list[str], timeout: float) -> dict:
 
     owner = get_user_model().objects.create_user("bench-workers")
     texts = [Path(path).read_text(encoding="utf-8") for path in sources]
-    batch = [(text, parse_source("markdown", text)) for text in texts]  # the form's validation
+    batch = [(text, spec_from_source("markdown", text)) for text in texts]  # the form's validation
     waited, busy_before = _wait_quiet()
     cpu.start()
     started = timezone.now()

@@ -1,4 +1,7 @@
-"""Reading a source file for `generate`: size, encoding, and whether it is Markdown or JSON."""
+"""Sources to DeckSpecs: `spec_from_source` is the one way an outline or a DeckSpec's JSON
+becomes a DeckSpec (the pages, the API, the MCP server, the worker and the command line
+all call it); `load_source` and `load_source_bytes` read a file first (size, encoding,
+Markdown or JSON)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from generator.errors import SourceError
+from generator.errors import SourceError, SpecError
+from generator.outline import read_outline
 from generator.spec import DeckSpec, load_spec_json
+
+MARKDOWN, SPEC = "markdown", "spec"  # GeneratedPresentation.SourceKind's values
 
 JSON_SUFFIXES = (".json",)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt", ".mdown")
@@ -19,6 +25,18 @@ class LoadedSource:
     spec: DeckSpec
     kind: str  # "markdown" or "spec"
     text: str
+
+
+def spec_from_source(kind: str, text: str, *, base_dir: Path | None = None) -> DeckSpec:
+    """Source text of `kind` ("markdown": an outline; "spec": a DeckSpec's JSON) to a
+    validated DeckSpec.  `base_dir` is the folder pictures may come from (the command line's,
+    or a restyled deck's own); without it a source embeds no picture file.  Raises
+    `SpecError` / `OutlineError` naming the line or slide."""
+    if kind == SPEC:
+        return load_spec_json(text, base_dir=base_dir)
+    if kind == MARKDOWN:
+        return read_outline(text, base_dir=base_dir)
+    raise SpecError(f"unknown source kind {kind!r}")
 
 
 def load_source(path: Path) -> LoadedSource:
@@ -44,11 +62,8 @@ def load_source_bytes(data: bytes, *, name: str, base_dir: Path | None = None) -
     text = _decode(data, name)
     if not text.strip():
         raise SourceError(f"{name}: the file is empty")
-    if _is_json(name, text):
-        return LoadedSource(spec=load_spec_json(text, base_dir=base_dir), kind="spec", text=text)
-    from generator.markdown import read_outline
-
-    return LoadedSource(spec=read_outline(text, base_dir=base_dir), kind="markdown", text=text)
+    kind = SPEC if _is_json(name, text) else MARKDOWN
+    return LoadedSource(spec=spec_from_source(kind, text, base_dir=base_dir), kind=kind, text=text)
 
 
 def _decode(data: bytes, name: str) -> str:

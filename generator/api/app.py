@@ -27,7 +27,7 @@ from generator import files
 from generator.previews import deck_pictures
 from generator.decks.removal import DeckInProgress, delete_deck
 from generator.errors import SharedFilesError, SpecError
-from generator.web.forms import parse_source
+from generator.sources import spec_from_source
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.api.problems import CONTENT_TYPE, Problem, problem_items, problem_response
 from generator.spec import source_text_problem
@@ -443,7 +443,7 @@ outline_router = Router(tags=["outline"])
                      summary="Check an outline or spec: problems by line, nothing stored")
 def validate_outline(request, payload: schemas.ValidateIn):
     try:
-        spec = parse_source(payload.format, payload.source)
+        spec = spec_from_source(payload.format, payload.source)
     except SpecError as exc:
         return {"ok": False, "error": str(exc), "problems": problem_items(exc.problems)}
     kinds = [slide.kind for slide in spec.slides]

@@ -19,7 +19,7 @@ from generator.web import deck_page
 from generator.decks import lifecycle
 
 from generator import files
-from generator.web.forms import parse_source
+from generator.sources import spec_from_source
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.spec import load_spec
 
@@ -88,7 +88,7 @@ def _queue(user, kind: str, value, asset):
     if kind == "outline":
         if not isinstance(value, str) or len(value.encode("utf-8")) > settings.MAX_SOURCE_BYTES:
             raise ValueError(_("'outline' must be Markdown text within the size limit."))
-        spec = parse_source("markdown", value)
+        spec = spec_from_source("markdown", value)
         return lifecycle.queue_deck(owner=user, spec=spec, source_kind="markdown", source_text=value,
                                 asset=asset)
     spec = load_spec(value)

@@ -32,7 +32,7 @@ from generator import files
 
 from generator.previews import deck_pictures
 from generator.errors import GeneratorError, SpecError
-from generator.web.forms import parse_source
+from generator.sources import spec_from_source
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.spec import DeckSpec, check_source_text
 
@@ -119,7 +119,7 @@ def check_outline(outline: str) -> dict:
     """Check a Markdown outline as the editor does, without making anything: the slides it
     gives, or every problem with its line.  Read the outline syntax guide resource first."""
     _user()
-    spec = parse_source("markdown", outline)
+    spec = spec_from_source("markdown", outline)
     return {"ok": True, "title": spec.title, "slides": [s.kind for s in spec.slides]}
 
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from generator.errors import SpecError
+from generator.material import intake, pack
 from generator.models import DesignAsset
-from generator.spec import DeckSpec, load_spec_json
+from generator.sources import spec_from_source
 
 
 class AssetChoiceField(forms.ModelChoiceField):
@@ -42,20 +43,11 @@ class OutlineForm(forms.Form):
         if not text:
             return data
         try:
-            data["spec"] = parse_source(data.get("source_format", "markdown"), text)
+            data["spec"] = spec_from_source(data.get("source_format", "markdown"), text)
         except SpecError as exc:
             self.problems = exc.problems
             raise forms.ValidationError(str(exc)) from None
         return data
-
-
-def parse_source(source_format: str, text: str) -> DeckSpec:
-    """Markdown or JSON text to a DeckSpec; raises SpecError with places (lines, slides)."""
-    if source_format == "spec":
-        return load_spec_json(text)
-    from generator.markdown import read_outline
-
-    return read_outline(text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,8 +85,6 @@ class BriefForm(forms.Form):
     asset = _asset_field()
 
     def clean_sources(self) -> list:
-        from generator.material import intake, pack
-
         uploads = self.cleaned_data.get("sources") or []
         for upload in uploads:
             if upload.size > intake.max_file_bytes():

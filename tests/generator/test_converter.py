@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from generator.previews import converter, soffice
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.render import render_to_file
 
 pytestmark = pytest.mark.slow

@@ -226,7 +226,7 @@ def test_outside_links_are_dropped_from_every_part_and_the_user_told(tmp_path):
 
 def test_decks_made_in_that_design_carry_no_outside_link(tmp_path):
     from generator.learning.learned_design import design_for_asset
-    from generator.markdown import read_outline
+    from generator.outline import read_outline
     from generator.render import render_to_file
 
     asset = learn.learn_design(path=linked_deck(tmp_path / "linked.pptx"))
@@ -313,7 +313,7 @@ def test_nothing_is_fetched_while_learning_and_rendering_pictures(tmp_path, sett
                                                                   counting_server):
     from generator.previews import soffice
     from generator.learning.learned_design import design_for_asset
-    from generator.markdown import read_outline
+    from generator.outline import read_outline
     from generator.render import render_to_file
 
     settings.PREVIEWS_ENABLED = True

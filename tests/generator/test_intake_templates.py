@@ -52,7 +52,7 @@ def test_the_templates_are_vendored_with_their_licences():
 
 def test_a_potx_template_is_learned_and_decks_made_from_it_are_pptx(tmp_path, capsys):
     from generator.learning.learned_design import design_for_asset
-    from generator.markdown import read_outline
+    from generator.outline import read_outline
     from generator.render import render_to_file
 
     for source in TEMPLATES:

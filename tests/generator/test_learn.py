@@ -19,7 +19,7 @@ from generator.learning import learn
 from generator.errors import InvalidDeckFile
 from generator.learning.learned_design import design_for_asset
 from generator.lint import lint_file
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.models import DesignAsset, DesignPattern
 from generator.render import render_to_file
 from tests.conftest import CORPUS, REPO

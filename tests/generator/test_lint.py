@@ -14,7 +14,7 @@ from pptx.util import Inches, Pt
 
 from generator.errors import InvalidDeckFile
 from generator.lint import lint_file
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.render import render_to_file
 from generator.spec import load_spec
 from tests.conftest import REPO

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import OutlineError, SpecError
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.spec import SLIDE_KINDS
 from tests.conftest import CORPUS, REPO
 

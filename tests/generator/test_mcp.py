@@ -62,10 +62,10 @@ def _data(result) -> dict:
 def _editor_places(outline: str) -> list[str]:
     """The places the editor's check names for `outline` (lines, slides)."""
     from generator.errors import SpecError
-    from generator.web.forms import parse_source
+    from generator.sources import spec_from_source
 
     with pytest.raises(SpecError) as refused:
-        parse_source("markdown", outline)
+        spec_from_source("markdown", outline)
     return [place for place, _ in refused.value.problems if place.startswith("line")]
 
 

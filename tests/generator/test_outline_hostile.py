@@ -21,7 +21,7 @@ import sys
 import pytest
 
 from generator.errors import OutlineError, SpecError
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from tests.conftest import CORPUS, REPO
 
 CPU_SECONDS = 2.0
@@ -38,7 +38,7 @@ import django
 
 django.setup()
 from generator.errors import GeneratorError
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.outline.parsing import outline_limit
 from tests.generator.hostile_outlines import corpus
 

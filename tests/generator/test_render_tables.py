@@ -12,7 +12,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from generator.errors import FitError
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.render import render_to_file
 from generator.spec import load_spec
 from tests.conftest import REPO

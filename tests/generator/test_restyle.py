@@ -21,7 +21,7 @@ from generator.learning import learn
 from generator.previews import soffice
 from generator.reading.deck_reader import read_deck, read_upload
 from generator.errors import InvalidDeckFile
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.models import GeneratedPresentation
 from generator.outline.writer import write_outline
 from generator.reading.charts import read_chart

@@ -13,7 +13,7 @@ from pptx import Presentation
 from generator import files, tasks
 
 from generator.api import tokens
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.models import GeneratedPresentation
 from generator.previews import soffice
 from generator.decks.restyle import before_pictures, pictures_prefix
