@@ -45,7 +45,7 @@ from generator import files
 from generator.intake import ingest, removal_notes
 from generator.errors import InvalidDeckFile
 from generator.models import DesignAsset, DesignPattern
-from generator.render.canvas import contrast_ratio
+from generator.colours import contrast_ratio
 
 logger = logging.getLogger(__name__)
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

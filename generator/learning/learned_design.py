@@ -15,7 +15,7 @@ from pptx.util import Inches
 from generator.design import Box, Design, Fonts, Frames, Palette, Typography, default_design
 from generator.errors import GeneratorError
 from generator.models import DesignAsset
-from generator.render.canvas import contrast_ratio, mix
+from generator.colours import contrast_ratio, hue, mix
 from generator.learning.surface import Behind
 
 MIN_MARGIN = int(Inches(0.3))
@@ -151,21 +151,13 @@ def _palette(colors: dict, default: Palette) -> Palette:
                    positive=positive, negative=negative, neutral=neutral)
 
 
-def _hue(color: str) -> tuple[float, float, float]:
-    import colorsys
-
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    h, lightness, s = colorsys.rgb_to_hls(r, g, b)
-    return h * 360, lightness, s
-
-
 def meaning_colors(accents: list[str], default: Palette) -> tuple[str, str, str]:
     """(positive, negative, neutral): a green and a red among the theme's accents when it
     has them (else the built-in ones), and the first accent that is neither for totals."""
     def pick(low: float, high: float) -> str | None:
         for color in accents:
-            hue, lightness, saturation = _hue(color)
-            hit = low <= hue <= high if low <= high else (hue >= low or hue <= high)
+            degrees, lightness, saturation = hue(color)
+            hit = low <= degrees <= high if low <= high else (degrees >= low or degrees <= high)
             if hit and saturation >= 0.3 and 0.15 <= lightness <= 0.75:
                 return color
         return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from generator.render.canvas import contrast_ratio
+from generator.colours import contrast_ratio, hex_of
 
 GRID_COLUMNS = 64
 PLAIN_SPREAD = 26  # luminance spread (0..255) inside a cell still counted as plain
@@ -61,10 +61,6 @@ class Surface:
         plain = [[ch == "0" for ch in row] for row in rows]
         return cls(columns=len(plain[0]) if plain else 0, rows=len(plain),
                    background=background, plain=plain)
-
-
-def hex_of(rgb) -> str:
-    return "".join(f"{int(v):02X}" for v in rgb[:3])
 
 
 def _distance(a, b) -> float:

@@ -9,7 +9,7 @@ from pptx.util import Emu
 
 from generator.design import Box
 from generator.fonts import measurer
-from generator.render.canvas import contrast_ratio
+from generator.colours import contrast_ratio
 from generator.render.text import wrap
 from generator.lint.styles import A, BODY_TYPES, DEFAULT_SIZE_PT, NS, TITLE_TYPES, ColorResolver, LevelStyle, level_style, master_color_map, master_styles, merge, paragraph_properties, placeholder_chain, placeholder_type, read_theme, run_style
 

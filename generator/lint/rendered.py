@@ -28,8 +28,8 @@ from pptx import Presentation
 
 from generator.design import Box
 from generator.render import xml
-from generator.render.canvas import contrast_ratio
-from generator.learning.surface import analyse, hex_of
+from generator.colours import contrast_ratio, distance, hex_of
+from generator.learning.surface import analyse
 from generator.lint.checks import SlideChecker
 from generator.lint.styles import A, NS
 
@@ -192,7 +192,7 @@ class _SlidePictures:
         """(contrast, text colour, colour behind) of one line: the declared colour nearest
         to what was drawn, against the pixels behind its glyphs (their 10th percentile)."""
         drawn = hex_of(_core(self.seen_pixels, self.bare_pixels, band))
-        color = min(colors, key=lambda c: _distance(c, drawn))
+        color = min(colors, key=lambda c: distance(c, drawn))
         ratios = sorted((contrast_ratio(color, hex_of(self.bare_pixels[x, y])), x, y)
                         for x, y in band)
         ratio, x, y = ratios[len(ratios) // 10]
@@ -288,10 +288,6 @@ def _core(seen, bare, band):
         if diff > best_diff:
             best, best_diff = a, diff
     return best
-
-
-def _distance(a: str, b: str) -> int:
-    return sum(abs(int(a[i:i + 2], 16) - int(b[i:i + 2], 16)) for i in (0, 2, 4))
 
 
 def _intersects(a, b) -> bool:

@@ -9,8 +9,6 @@ the minimum size; nothing is ever written outside its box.
 
 from __future__ import annotations
 
-import functools
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +19,7 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
+from generator import colours
 from generator.design import Box, Design
 from generator.errors import FitError
 from generator.render import xml
@@ -63,27 +62,6 @@ def bullets(points, *, sub_scale: float = 0.9, gap_em: float = 0.45) -> list[Par
     return paragraphs
 
 
-@functools.lru_cache(maxsize=65536)
-def relative_luminance(hex_color: str) -> float:
-    """WCAG 2 relative luminance of an 'RRGGBB' colour."""
-    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def mix(color: str, other: str, share: float) -> str:
-    """`color` moved `share` (0..1) of the way towards `other`, both 'RRGGBB'."""
-    return "".join(
-        f"{round(int(color[i:i + 2], 16) * (1 - share) + int(other[i:i + 2], 16) * share):02X}"
-        for i in (0, 2, 4))
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio between two 'RRGGBB' colours (1..21)."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 @dataclass
 class Canvas:
     """One slide being drawn: the design, the deck language and the place for messages."""
@@ -96,15 +74,14 @@ class Canvas:
     # -- colours ---------------------------------------------------------------------
     def text_color_on(self, fill: str) -> str:
         """The design's dark or light text colour, whichever reads better on `fill`."""
-        dark, light = self.design.palette.dk1, self.design.palette.lt1
-        return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
+        return colours.text_color_on(fill, self.design.palette.dk1, self.design.palette.lt1)
 
     def text_color_on_all(self, *backgrounds: str) -> str:
         """The text colour that reads best on all of `backgrounds` at once (a label that may
         sit partly on its bubble and partly on the slide)."""
         palette = self.design.palette
         options = [palette.text, palette.dk1, palette.lt1, "000000", "FFFFFF"]
-        return max(options, key=lambda c: min(contrast_ratio(c, b) for b in backgrounds))
+        return colours.best_on_all(options, backgrounds)
 
     def _text_color(self, color: str | None, fill: str | None, on: str | None) -> str:
         """The colour text is written in: readable on what is behind it.
@@ -127,14 +104,9 @@ class Canvas:
         white); the hue stays, the contrast rule holds.
         """
         background = background or self.design.palette.background
-        if contrast_ratio(color, background) >= 4.5:
+        if colours.contrast_ratio(color, background) >= colours.WCAG_BODY:
             return color
-        target = self.text_color_on(background)
-        for step in range(1, 11):
-            mixed = mix(color, target, step / 10)
-            if contrast_ratio(mixed, background) >= 4.5:
-                return mixed
-        return target
+        return colours.readable(color, background, self.text_color_on(background))
 
     def paint(self, color_format, hex_color: str) -> None:
         """Set a colour, as a theme accent reference when it is one (so themes re-colour it)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches
 
+from generator import colours
 from generator.design import Box
 from generator.errors import SpecError
 from generator.render.canvas import Overflow, bullets
@@ -293,8 +294,6 @@ def build_message(ctx: SlideContext, slide) -> None:
 
 
 def _overflow(ctx: SlideContext, field: str, reason: str, fits: int | None = None):
-    from generator.render.canvas import Overflow
-
     return Overflow(f"{ctx.canvas.place}: {field}: {reason}", field, fits)
 
 
@@ -398,10 +397,8 @@ def _draw_metric(ctx: SlideContext, canvas, box: Box, metric, index: int) -> Non
 
 def _readable(ctx: SlideContext, color: str) -> str:
     """`color` if it meets 4.5:1 on the background, else the text colour."""
-    from generator.render.canvas import contrast_ratio
-
     background = ctx.design.palette.background
-    return color if contrast_ratio(color, background) >= 4.5 else ctx.design.palette.text
+    return color if colours.contrast_ratio(color, background) >= 4.5 else ctx.design.palette.text
 
 
 @register("quote")

@@ -86,7 +86,7 @@ def test_a_macro_enabled_file_is_learned_without_its_macros(tmp_path, capsys, su
     assert b"vbaProject" not in everything and b"macroEnabled" not in everything
     assert b"vbaData" not in everything and main_type(asset.path) == PRESENTATION_MAIN
     Presentation(str(asset.path))
-    assert learn.warnings(asset) == [learn.intake_notes.message({"kind": "macros"})]
+    assert learn.warnings(asset) == [learn.removal_notes.message({"kind": "macros"})]
 
 
 def test_the_web_upload_shows_what_was_removed(client, alice, tmp_path):

@@ -19,10 +19,10 @@ from generator.learning import learn
 from generator.design import Palette
 from generator.learning.learned_design import design_for_asset, meaning_colors
 from generator.lint import lint_file
-from generator.markdown import read_outline
+from generator.outline import read_outline
 from generator.previews.soffice import render_thumbnails
 from generator.render import render_to_file
-from generator.render.canvas import contrast_ratio
+from generator.colours import contrast_ratio
 from generator.learning.surface import Surface, analyse, largest_rectangle
 from tests.conftest import CORPUS, REPO
 from tests.generator import hostile_templates as hostile
