@@ -16,21 +16,19 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 
+from generator.atomic import copy_atomically, writing_atomically
 from generator.errors import SharedFilesError
 
 ASSETS = "design_assets"
 DECKS = "presentations"
 PREVIEWS = "previews"
 THUMBNAILS = "thumbnails"
-_CHUNK = 1024 * 1024
 _MISSING = ("404", "NoSuchKey", "NotFound")
 _REFUSED = ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
             "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed")
@@ -204,34 +202,6 @@ def mirror(source: Path, prefix: str) -> None:
     for name in list_names(prefix):
         if name[len(prefix) + 1:] not in wanted:
             delete(name)
-
-
-def copy_atomically(source: Path, final: Path) -> None:
-    """Copy the local file `source` to the local path `final`, complete or not at all."""
-    with writing_atomically(final) as out, source.open("rb") as reader:
-        shutil.copyfileobj(reader, out, _CHUNK)
-
-
-@contextmanager
-def writing_atomically(final: Path):
-    """A binary file to write `final` through, complete or not at all.
-
-    Written beside `final` under a dot name, flushed to disk, then renamed when the
-    block ends: a reader sees the old file (if any) or the whole new one, never a
-    part; an exception in the block leaves `final` as it was.
-    """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def quick_storage():

@@ -3,33 +3,26 @@ member name is one we expect.
 
 Python's zipfile rewrites `../` and absolute names silently on extraction
 instead of refusing them, and has no size limit; members are therefore
-checked here by name, type and size before anything is extracted.
+checked here by name (the upload's rules, `generator.intake.safezip.path_fault`),
+type and size before anything is extracted.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
-import stat
 import zipfile
 from pathlib import Path
 
+from generator.hashing import sha256_of
+from generator.intake import safezip
 from operations.errors import VerificationError
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_zip(target: Path, files: dict[str, Path]) -> list[dict]:
     """Zip `files` (member name -> source path) into `target`; returns their size and hash.
 
-    The caller writes `target` under a temporary name and renames it.
+    The caller writes `target` under a temporary name, flushes it and renames it
+    (`generator.atomic.replacing`).
     """
     members = []
     # level 1: most of the size gain at a fraction of the time (a 200 MB database zips
@@ -40,13 +33,7 @@ def write_zip(target: Path, files: dict[str, Path]) -> list[dict]:
             archive.write(source, name)
             members.append({"name": name, "size": source.stat().st_size,
                             "sha256": sha256_of(source)})
-    fsync(target)
     return members
-
-
-def fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
 
 
 def check_members(archive: zipfile.ZipFile, expected: dict[str, int] | None) -> None:
@@ -58,11 +45,12 @@ def check_members(archive: zipfile.ZipFile, expected: dict[str, int] | None) -> 
     seen = set()
     for info in archive.infolist():
         name = info.filename
-        if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        fault = safezip.path_fault(info)
+        if fault == safezip.ABSOLUTE:
             raise VerificationError(f"the archive holds an absolute path: {name!r}")
-        if "\\" in name or ".." in name.split("/") or name in ("", "."):
+        if fault == safezip.ESCAPES:
             raise VerificationError(f"the archive holds a path that escapes: {name!r}")
-        if stat.S_ISLNK(info.external_attr >> 16):
+        if fault == safezip.LINK:
             raise VerificationError(f"the archive holds a link: {name!r}")
         if name in seen:
             raise VerificationError(f"the archive holds {name!r} twice")

@@ -25,11 +25,8 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
@@ -38,10 +35,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from generator import files as shared_files
-
-from operations import archive, journal, signing, workspace
+from generator import atomic, files as shared_files
+from generator.hashing import sha256_of
+from generator.models import DesignPattern
+from operations import archive, asides, journal, kill_hook, pg, signing, workspace
 from operations.errors import BackupError
+
 
 logger = logging.getLogger(__name__)
 _ID = r"\d{8}_\d{6}(?:_\d+)?"
@@ -107,30 +106,10 @@ def _new_id(directory: Path) -> str:
     return candidate
 
 
-def _tmp(work: Path, final_name: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp", dir=work)
-    os.close(fd)
-    os.chmod(name, 0o600)
-    return Path(name)
-
-
-def _publish(tmp: Path, final: Path) -> None:
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, final)
-
-
-@contextmanager
 def _writing(final: Path, work: Path):
     """A temporary file in the work folder `work` (on the same filesystem as `final`),
-    renamed to `final` only if the block completes."""
-    tmp = _tmp(work, final.name)
-    try:
-        yield tmp
-        archive.fsync(tmp)
-        _publish(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    flushed and renamed to `final` (0600) only if the block completes."""
+    return atomic.replacing(final, beside=work, mode=0o600, suffix=".tmp")
 
 
 def _write_json(final: Path, data, work: Path) -> Path:
@@ -150,24 +129,12 @@ def backup_database(directory: Path, backup_id: str, work: Path) -> Path:
     copy = work / "database.db"
     try:
         snapshot_sqlite(live, copy)
-        _checkpoint("backup:database_copied")
+        kill_hook.checkpoint("backup:database_copied")
         with _writing(final, work) as tmp:
             archive.write_zip(tmp, {"database.db": copy})
     finally:
         copy.unlink(missing_ok=True)
     return final
-
-
-def _checkpoint(name: str) -> None:
-    """A test hook: SIGKILL this very process at `name` when the setting
-    OPERATIONS_TEST_KILL_AT names it.  bcgslides.settings never defines it (nor reads it
-    from the environment); only the test settings module that the kill tests start
-    their child processes with does.  It exists because a kill from outside cannot hit
-    a chosen point between two renames."""
-    if getattr(settings, "OPERATIONS_TEST_KILL_AT", None) == name:
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def snapshot_sqlite(live: Path, copy: Path) -> None:
@@ -186,12 +153,10 @@ def snapshot_sqlite(live: Path, copy: Path) -> None:
 
 
 def _pg_dump(directory: Path, backup_id: str, work: Path) -> Path:
-    from operations.pg import dump
-
     final = directory / f"database_{backup_id}.pgdump"
     with _writing(final, work) as tmp:
-        dump(tmp)
-        _checkpoint("backup:database_copied")
+        pg.dump(tmp)
+        kill_hook.checkpoint("backup:database_copied")
     return final
 
 
@@ -207,7 +172,7 @@ def backup_design_assets(directory: Path, backup_id: str,
             members = archive.write_zip(tmp, shared_files.snapshot(shared_files.ASSETS,
                                                                      downloads))
     finally:
-        remove_tree(downloads)
+        workspace.remove_tree(downloads)
     return final, members
 
 
@@ -222,7 +187,7 @@ def backup_config(directory: Path, backup_id: str, work: Path) -> tuple[Path, li
         with _writing(final, work) as tmp:
             archive.write_zip(tmp, _config_files(clean, redactions))
     finally:
-        remove_tree(clean)
+        workspace.remove_tree(clean)
     return final, redactions
 
 
@@ -261,8 +226,6 @@ def _redact(path: Path, name: str, redactions: list[str]) -> str:
 
 def backup_learned_patterns(directory: Path, backup_id: str, work: Path) -> tuple[Path, int]:
     """Patterns with quality above 0.5, with their asset's filename and category."""
-    from generator.models import DesignPattern
-
     rows = (DesignPattern.objects.filter(quality_score__gt=0.5).select_related("asset")
             .order_by("id"))
     patterns = [{"id": p.pk, "asset_id": p.asset_id, "pattern_type": p.pattern_type,
@@ -318,7 +281,7 @@ def create(*, label: str = "full_backup") -> BackupInfo:
 def _entry(component: str, path: Path, **extra) -> dict:
     size = path.stat().st_size
     return {"component": component, "file": path.name, "size_bytes": size,
-            "size_mb": round(size / 1024 / 1024, 2), "sha256": archive.sha256_of(path), **extra}
+            "size_mb": round(size / 1024 / 1024, 2), "sha256": sha256_of(path), **extra}
 
 
 def _manifest(backup_id: str, label: str, entries: list[dict]) -> dict:
@@ -393,7 +356,7 @@ def problem(info: BackupInfo, *, deep: bool = True) -> str | None:
             return f"{path.name} is missing"
         if path.stat().st_size != entry.get("size_bytes"):
             return f"{path.name} does not match its checksum (size)"
-        if deep and archive.sha256_of(path) != entry.get("sha256"):
+        if deep and sha256_of(path) != entry.get("sha256"):
             return f"{path.name} does not match its checksum"
     return None
 
@@ -436,9 +399,7 @@ def prune(keep_days: int | None = None, now=None) -> list[str]:
         removed += _delete_backup_files(directory, info.id)
     removed += _prune_leftovers(directory, {b.id for b in backups}, now)
     removed += sweep_work()
-    from operations.restore import prune_leftovers
-
-    removed += prune_leftovers(keep_days, now)
+    removed += asides.prune(keep_days, now)
     return removed
 
 
@@ -471,7 +432,7 @@ def _prune_leftovers(directory: Path, listed: set[str], now) -> list[str]:
             path.unlink()
             removed.append(name)
         elif path.is_dir() and LEGACY_TMP_FOLDER.match(name):
-            remove_tree(path)
+            workspace.remove_tree(path)
             removed.append(name)
     return removed
 
@@ -500,6 +461,3 @@ def bundle(info: BackupInfo, target: Path) -> Path:
             out.write(path, path.name)
     return target
 
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -18,12 +18,12 @@ import fcntl
 import json
 import logging
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
+from generator import atomic
 from operations import signing, workspace
 from operations.errors import RestoreError
 
@@ -56,17 +56,10 @@ def path() -> Path:
 def write(state: dict) -> None:
     """Replace the journal with `state` (signed), so that a crash leaves the old or the new."""
     directory = _directory()
-    fd, name = tempfile.mkstemp(prefix=f".{JOURNAL}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(signing.sign(state, purpose=_PURPOSE), out, indent=2, ensure_ascii=False)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, directory / JOURNAL)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    _fsync_folder(directory)
+    signed = signing.sign(state, purpose=_PURPOSE)
+    with atomic.writing_atomically(directory / JOURNAL, mode=0o600, suffix=".tmp") as out:
+        out.write(json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8"))
+    atomic.fsync_folder(directory)
 
 
 def read() -> dict | None:
@@ -86,15 +79,7 @@ def read() -> dict | None:
 
 def clear() -> None:
     path().unlink(missing_ok=True)
-    _fsync_folder(_directory())
-
-
-def _fsync_folder(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic.fsync_folder(_directory())
 
 
 @contextmanager

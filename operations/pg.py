@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from operations import kill_hook
 from operations.errors import BackupError, RestoreError
 
 
@@ -75,19 +76,13 @@ def restore(dump_path: Path, token: str | None = None) -> None:
     _psql_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 f"WHERE datname = '{live}' AND pid <> pg_backend_pid()")
     _psql_admin(f'ALTER DATABASE "{live}" RENAME TO "{old}"')
-    _checkpoint("pg:renamed_away")  # the test-only kill hook: no live database at this point
+    kill_hook.checkpoint("pg:renamed_away")  # a test hook: no live database at this point
     try:
         _psql_admin(f'ALTER DATABASE "{fresh}" RENAME TO "{live}"')
     except BaseException:
         _psql_admin(f'ALTER DATABASE "{old}" RENAME TO "{live}"')
         raise
     _psql_admin(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
-
-
-def _checkpoint(name: str) -> None:
-    from operations.backup import _checkpoint
-
-    _checkpoint(name)
 
 
 def _side_names(token: str) -> tuple[str, str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+
+from generator import atomic
 
 
 def write(kind: str, data: dict) -> Path:
@@ -24,12 +24,6 @@ def write(kind: str, data: dict) -> Path:
     while path.exists():  # two reports in one second keep both
         path = directory / f"{kind}_report_{stamp}_{counter}.json"
         counter += 1
-    fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.writing_atomically(path, mode=0o600) as handle:
+        handle.write(json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
     return path

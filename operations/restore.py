@@ -38,25 +38,24 @@ import os
 import re
 import shutil
 import sqlite3
+import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from generator import files as shared_files
-
-from operations import archive, backup, journal, signing, workspace
+from generator import atomic, files as shared_files
+from generator.hashing import sha256_of_stream
+from operations import (archive, asides, backup, journal, kill_hook, pg, schedules, signing,
+                        workspace)
 from operations.errors import RestoreError, VerificationError
 
 logger = logging.getLogger(__name__)
 COMPONENTS = ("database", "design_assets")
 PREPARING, READY = "preparing", "ready"
 LIVE_PHASES = ("assets", "database", "after_database", "cleanup")  # these change live data
-ASIDE = re.compile(r"^design_assets_before_restore_\d{8}_\d{6}(?:_[0-9a-z_]+)?$")
-STAGING = re.compile(r"^\.design_assets_restore_[0-9a-z_]+$")
 
 
 @dataclass
@@ -121,8 +120,6 @@ def newest_restorable(backups: list[backup.BackupInfo], components=COMPONENTS):
 
 
 def _check_zip(path: Path, members: list[dict]) -> None:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as handle:
             archive.check_members(handle, {m["name"]: m["size"] for m in members})
@@ -147,8 +144,6 @@ def _extract_database(info: backup.BackupInfo, work: Path) -> Path:
     path = backup.backup_dir() / entry["file"]
     if path.suffix == ".pgdump":
         return _keep_copy(path, work / "database.pgdump")
-    import zipfile
-
     with zipfile.ZipFile(path) as handle:
         members = [{"name": i.filename, "size": i.file_size} for i in handle.infolist()]
     if [m["name"] for m in members] != ["database.db"]:
@@ -174,14 +169,8 @@ def _keep_copy(source: Path, target: Path) -> Path:
 
 
 def _sha_in_zip(path: Path, name: str) -> str:
-    import hashlib
-    import zipfile
-
-    digest = hashlib.sha256()
     with zipfile.ZipFile(path) as handle, handle.open(name) as member:
-        for chunk in iter(lambda: member.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return sha256_of_stream(member)
 
 
 def _integrity(path: Path) -> str:
@@ -225,7 +214,7 @@ def run(backup_id: str, *, components=COMPONENTS,
             held.release()
             raise
         held.close_keeping()  # from here the journal, not the lock, keeps the folder
-        _checkpoint(f"restore:{READY}")
+        kill_hook.checkpoint(f"restore:{READY}")
         _apply(state)
     logger.warning("restored backup %s (%s); the state before is backup %s", backup_id,
                    ", ".join(components), state["pre_restore_id"])
@@ -287,7 +276,7 @@ def _apply(state: dict, *, undo_on_error: bool = True) -> None:
             if undo_on_error and phase in ("assets", "database"):
                 _undo(state)
             raise
-        _checkpoint(f"restore:{phase}")
+        kill_hook.checkpoint(f"restore:{phase}")
     journal.clear()
 
 
@@ -307,9 +296,9 @@ def _put_assets_in_place(state: dict) -> None:
         # goes aside too: the restored database does not know its files
         target = aside if not aside.exists() else aside.with_name(f"{aside.name}_late")
         os.replace(live, target)
-    _checkpoint("restore:assets_half")
+    kill_hook.checkpoint("restore:assets_half")
     os.replace(staging, live)
-    _fsync_folder(live.parent)
+    atomic.fsync_folder(live.parent)
 
 
 def _put_database_in_place(state: dict) -> None:
@@ -329,8 +318,8 @@ def _after_database_step(state: dict) -> None:
 def _clean_up(state: dict) -> None:
     plan = state.get("assets") or {}
     keep = Path(plan["aside"]) if plan.get("aside") else None
-    _remove_asides(keep=keep)
-    _checkpoint("restore:cleanup_half")
+    asides.remove_all(keep=keep)
+    kill_hook.checkpoint("restore:cleanup_half")
     _remove_work(state)
 
 
@@ -344,10 +333,10 @@ def _undo(state: dict) -> None:
         elif plan:
             live, aside = Path(plan["live"]), Path(plan["aside"])
             if aside.exists():
-                backup.remove_tree(live)
+                workspace.remove_tree(live)
                 os.replace(aside, live)
             elif not plan.get("had_live") and not Path(plan["staging"]).exists():
-                backup.remove_tree(live)  # there was no folder before
+                workspace.remove_tree(live)  # there was no folder before
     finally:
         _roll_back(state)
 
@@ -357,16 +346,16 @@ def _roll_back(state: dict) -> None:
     plan = state.get("assets") or {}
     staging = Path(plan["staging"]) if plan.get("staging") else None
     if staging is not None and staging.exists():
-        backup.remove_tree(staging)
+        workspace.remove_tree(staging)
     if plan.get("mode") == "bucket" and plan.get("aside"):
-        backup.remove_tree(Path(plan["aside"]))
+        workspace.remove_tree(Path(plan["aside"]))
     _remove_work(state)
     journal.clear()
 
 
 def _remove_work(state: dict) -> None:
     root = workspace.work_root(backup.backup_dir())
-    backup.remove_tree(root / state["work"])
+    workspace.remove_tree(root / state["work"])
     (root / f"{state['work']}.lock").unlink(missing_ok=True)
 
 
@@ -375,25 +364,11 @@ def _kept_aside(state: dict) -> str:
     return aside if aside and Path(aside).exists() else ""
 
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _checkpoint(name: str) -> None:
-    backup._checkpoint(name)  # the test-only kill hook (see its docstring)
-
-
 def _restore_database(copy: Path, info: backup.BackupInfo | None) -> None:
     if copy.suffix == ".pgdump":
-        from operations.pg import clean_up, restore
-
         token = copy.parent.name.rsplit("-", 1)[-1]
-        clean_up(token)  # what a killed attempt left (nothing, the first time)
-        restore(copy, token)
+        pg.clean_up(token)  # what a killed attempt left (nothing, the first time)
+        pg.restore(copy, token)
         return
     live = Path(connection.settings_dict["NAME"])
     connection.close()
@@ -428,9 +403,7 @@ def _after_database() -> bool:
     OrmQ.objects.all().delete()  # the ORM broker's queue came back with the database
     get_broker().purge_queue()  # a Redis broker's queue names rows the restore replaced
     Session.objects.all().delete()
-    from operations.schedules import ensure_schedules
-
-    ensure_schedules()
+    schedules.ensure_schedules()
     return bool(pending)
 
 
@@ -475,62 +448,9 @@ def _check_paths(state: dict) -> None:
     if not re.fullmatch(r"restore-\d+-[0-9a-f]{8}", str(state.get("work"))):
         raise RestoreError("the restore journal names a work folder that is not one")
     plan = state.get("assets") or {}
-    for key, pattern in (("staging", STAGING), ("aside", ASIDE)):
+    for key, pattern in (("staging", asides.STAGING), ("aside", asides.ASIDE)):
         if key in plan and plan["mode"] == "local" and not pattern.match(Path(plan[key]).name):
             raise RestoreError("the restore journal names a folder that is not one")
-
-
-# -- retention ---------------------------------------------------------------------------------
-def prune_leftovers(keep_days: int, now=None) -> list[str]:
-    """Folders moved aside by restores older than `keep_days`, and staging folders of
-    killed restores, when no restore is running or unfinished."""
-    if journal.running():
-        return []
-    try:
-        if journal.read() is not None:
-            return []
-    except RestoreError:
-        return []
-    now = now or timezone.now()
-    removed = []
-    work = Path(settings.BACKUP_DIR) / workspace.WORK
-    for path in work.glob(f".{journal.JOURNAL}.*.tmp") if work.is_dir() else []:
-        path.unlink(missing_ok=True)  # a journal write that was killed
-        removed.append(path.name)
-    for folder in _aside_parents():
-        for path in folder.iterdir():
-            if path.is_symlink() or not path.is_dir():
-                continue
-            if STAGING.match(path.name) or (ASIDE.match(path.name)
-                                             and _aside_age(path, now) > keep_days * 86400):
-                backup.remove_tree(path)
-                removed.append(path.name)
-    return removed
-
-
-def _aside_age(path: Path, now) -> float:
-    """Seconds since the folder was moved aside: the time in its name (a renamed folder
-    keeps its old modification time)."""
-    stamp = re.search(r"_(\d{8}_\d{6})", path.name).group(1)
-    moved = timezone.make_aware(datetime.strptime(stamp, "%Y%m%d_%H%M%S"))
-    return now.timestamp() - moved.timestamp()
-
-
-def _remove_asides(keep: Path | None) -> None:
-    """Every folder moved aside by an earlier restore (the pre-restore backups hold them)."""
-    for folder in _aside_parents():
-        for path in folder.iterdir():
-            if (ASIDE.match(path.name) and path.is_dir() and not path.is_symlink()
-                    and (keep is None or path != keep)):
-                backup.remove_tree(path)
-
-
-def _aside_parents() -> list[Path]:
-    folders = {Path(settings.DATA_DIR)}
-    live = shared_files.local_folder(shared_files.ASSETS)
-    if live is not None:
-        folders.add(live.parent)
-    return [f for f in folders if f.is_dir()]
 
 
 def _stamp() -> str:

@@ -113,6 +113,11 @@ def is_held(lock: Path) -> bool:
         os.close(fd)
 
 
+def remove_tree(path: Path) -> None:
+    """Remove a folder and everything in it; what cannot be removed stays (swept later)."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def sweep(root: Path, *, keep: set[str] = frozenset()) -> list[str]:
     """Remove the work folders under `root` whose owner is gone; returns their names.
 

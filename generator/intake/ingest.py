@@ -18,7 +18,6 @@ or XML elements, and themes without their colour scheme.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import posixpath
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from generator.intake import removal_notes, package_clean, safexml, safezip
 from generator.errors import InvalidDeckFile
+from generator.hashing import sha256_of
 from generator.intake.package_clean import CONTENT_TYPES, ROOT_RELS, ContentTypes
 from generator.intake.safezip import MAX_RATIO, display_name
 
@@ -153,7 +153,7 @@ def check(path: Path, *, filename: str = "") -> CheckedFile:
             raise
     notes = ([removal_notes.macros()] if plan.macros else []) + (
         [removal_notes.external_links(plan.external_links)] if plan.external_links else [])
-    return CheckedFile(path=clean, size=clean.stat().st_size, sha256=_sha256(clean),
+    return CheckedFile(path=clean, size=clean.stat().st_size, sha256=sha256_of(clean),
                        slides=slides, notes=tuple(notes))
 
 
@@ -374,10 +374,3 @@ def _check_opens(path: Path, filename: str) -> None:
         raise InvalidDeckFile(_("The deck's structure is damaged, so it cannot be read as a "
                                 "presentation: open it in PowerPoint and save it again.")) from None
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

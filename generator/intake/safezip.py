@@ -6,7 +6,8 @@ output cap in `zipfile`).  So only the two methods PowerPoint writes (stored
 and deflated) are accepted, the central directory is sized before `zipfile`
 parses it, and every member is read as a stream whose real inflated bytes are
 counted and cut off at the limit.  Every failure is a `ZipRefused` with a
-sentence for the user.
+sentence for the user.  `path_fault` is the one set of rules for a member name
+that is safe to extract; the backups' archives (`operations.archive`) use it too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ MAX_NAME_LENGTH = 1024
 CHUNK = 64 * 1024
 RATIO_FLOOR = 1024 * 1024  # the ratio check starts past 1 MB of real output
 MAX_RATIO = 100  # real inflated bytes / compressed bytes, past RATIO_FLOOR
+ABSOLUTE, ESCAPES, LINK = "absolute", "escapes", "link"  # what `path_fault` finds
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 # what zipfile and zlib raise on a damaged archive or member
@@ -88,12 +90,13 @@ def check_entry(info: zipfile.ZipInfo) -> None:
     if not name or len(name) > MAX_NAME_LENGTH or any(ord(c) < 32 for c in name):
         raise ZipRefused(_("The archive holds a part with an invalid name (%(name)s).")
                          % {"name": shown})
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    fault = path_fault(info)
+    if fault == ABSOLUTE:
         raise ZipRefused(_("The archive holds an absolute path (%(name)s).") % {"name": shown})
-    if "\\" in name or ".." in name.split("/"):
+    if fault == ESCAPES:
         raise ZipRefused(_("The archive holds a path that escapes its folder (%(name)s).")
                          % {"name": shown})
-    if stat.S_ISLNK(info.external_attr >> 16):
+    if fault == LINK:
         raise ZipRefused(_("The archive holds a link (%(name)s).") % {"name": shown})
     if info.flag_bits & 0x1:
         raise ZipRefused(_("Parts of the archive are encrypted: remove the password and save "
@@ -102,6 +105,20 @@ def check_entry(info: zipfile.ZipInfo) -> None:
         raise ZipRefused(_("The archive uses a compression method PowerPoint never writes "
                            "(%(name)s): open the file in PowerPoint and save it again.")
                          % {"name": shown})
+
+
+def path_fault(info: zipfile.ZipInfo) -> str | None:
+    """What makes a member unsafe to extract, the same rules for uploads and backups:
+    `ABSOLUTE` (a leading slash or backslash, a drive letter), `ESCAPES` (a backslash,
+    a `..` part, an empty or `.` name), `LINK` (a symbolic link); None when it is safe."""
+    name = info.filename
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return ABSOLUTE
+    if "\\" in name or ".." in name.split("/") or name in ("", "."):
+        return ESCAPES
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return LINK
+    return None
 
 
 def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int,

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from generator.hashing import sha256_of
 from generator.models import DesignAsset, DesignPattern, GeneratedPresentation
 from operations import archive, backup, restore, signing
 from operations.errors import BackupError, VerificationError
@@ -78,7 +79,7 @@ def test_a_full_backup_has_every_part_signed_and_private(settings):
     components = {f["component"]: f for f in info.manifest["files"]}
     assert set(components) == {"database", "design_assets", "config", "learned_patterns"}
     for entry in components.values():
-        assert archive.sha256_of(directory / entry["file"]) == entry["sha256"]
+        assert sha256_of(directory / entry["file"]) == entry["sha256"]
     manifest = json.loads((directory / f"backup_info_{info.id}.json").read_text())
     assert signing.verify(manifest) and manifest["status"] == "success"
     assert "generator" in manifest["migrations"] and manifest["app_version"]
@@ -222,7 +223,7 @@ def test_a_zip_slip_archive_is_refused_even_when_signed(settings):
         package.writestr("../../escaped.txt", "owned")
     entry["members"] = [{"name": "../../escaped.txt", "size": 5,
                          "sha256": hashlib.sha256(b"owned").hexdigest()}]
-    entry["size_bytes"], entry["sha256"] = evil.stat().st_size, archive.sha256_of(evil)
+    entry["size_bytes"], entry["sha256"] = evil.stat().st_size, sha256_of(evil)
     _resign(settings, info, manifest)
     _refused_unchanged(info.id, "escapes", settings)
     assert not (Path(settings.BACKUP_DIR).parent / "escaped.txt").exists()

@@ -1,7 +1,7 @@
 """Backups and restores on a bad day: forged manifests, killed backups and restores.
 
 Real SQLite database, real files, real `manage.py` child processes.  A child
-is killed at a chosen point by the test-only hook `operations.backup._checkpoint`,
+is killed at a chosen point by the test-only hook `operations.kill_hook.checkpoint`,
 armed through `tests/operations/kill_settings.py` (production settings never arm it):
 a kill sent from outside cannot land between two renames.
 """
@@ -25,8 +25,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from generator.hashing import sha256_of
 from generator.models import DesignAsset, GeneratedPresentation
-from operations import archive, backup, health, journal, restore, signing, workspace
+from operations import backup, health, journal, restore, signing, workspace
 from operations.errors import RestoreError
 from tests.conftest import REPO, child_env
 from tests.sharedfiles import use_local_files
@@ -454,7 +455,7 @@ def test_archive_checks_still_hold(folders):
     outside = folders / "config.zip"
     shutil.copyfile(backups() / entry["file"], outside)
     entry["file"] = "../config.zip"
-    entry["sha256"] = archive.sha256_of(outside)
+    entry["sha256"] = sha256_of(outside)
     (backups() / f"backup_info_{good.id}.json").write_text(json.dumps(signing.sign(manifest)))
     assert "is not a file of this backup" in restore.problem(backup.get(good.id))
 
