@@ -58,3 +58,7 @@ class BudgetExceeded(DraftingError):
 
 class SharedFilesError(GeneratorError):
     """The shared file store (an S3-compatible bucket) failed or refused a request."""
+
+
+class PreviewError(GeneratorError):
+    """LibreOffice or pdftoppm failed (or is missing)."""

@@ -5,7 +5,7 @@ instead of a LibreOffice start-up (about 5 s) per deck.
 `soffice --convert-to` whenever the warm one cannot start.  A warm converter is
 `uno_listener.py` run by a Python that has LibreOffice's `uno` module (python3-uno); it starts
 soffice listening on a Unix-socket pipe, so both run inside the same empty network namespace
-as the one-shot soffice (`preview.no_network_prefix`).  Each process has its own profile folder
+as the one-shot soffice (`office.no_network_prefix`).  Each process has its own profile folder
 and pipe name.  A converter that dies is started again on the next request (the request is
 retried once); one that takes longer than its timeout is killed with its whole process group;
 one left idle for `IDLE_SECONDS` is stopped, and one whose owner process ends stops itself.
@@ -33,7 +33,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from generator.previews.soffice import CONVERT_TIMEOUT, PreviewError, no_network_prefix, soffice
+from generator.errors import PreviewError
+from generator.previews.office import CONVERT_TIMEOUT, no_network_prefix, soffice
 
 logger = logging.getLogger(__name__)
 LISTENER = Path(__file__).with_name("uno_listener.py")

@@ -13,7 +13,10 @@ import tempfile
 from pathlib import Path
 
 from generator import files
+from generator.errors import PreviewError
+from generator.lint.rendered import lint_pictures
 from generator.models import GeneratedPresentation
+from generator.previews import soffice
 from generator.previews.soffice import PDF_NAME
 
 logger = logging.getLogger(__name__)
@@ -21,9 +24,7 @@ logger = logging.getLogger(__name__)
 
 def available() -> bool:
     """Whether previews are on and LibreOffice (and pdftoppm) are installed to render them."""
-    from generator.previews.soffice import available as tools_available
-
-    return tools_available()
+    return soffice.available()
 
 
 def prefix(presentation: GeneratedPresentation) -> str:
@@ -33,9 +34,7 @@ def prefix(presentation: GeneratedPresentation) -> str:
 
 def thumbnails(presentation: GeneratedPresentation) -> list[str]:
     """The storage names of `presentation`'s PNGs, in slide order (empty until rendered)."""
-    from generator.previews.soffice import stored_pictures
-
-    return stored_pictures(prefix(presentation))
+    return soffice.stored_pictures(prefix(presentation))
 
 
 def pdf(presentation: GeneratedPresentation) -> str | None:
@@ -50,8 +49,6 @@ def ensure_previews(presentation_id: int) -> list[str]:
     The same pictures are linted as a reader sees them (`lint.rendered`); what
     that finds is added to the deck's stored lint report.
     """
-    from generator.previews.soffice import PDF_NAME, render_thumbnails
-
     presentation = GeneratedPresentation.objects.get(pk=presentation_id)
     existing = thumbnails(presentation)
     if existing or not presentation.file:
@@ -61,7 +58,7 @@ def ensure_previews(presentation_id: int) -> list[str]:
         return existing
     with tempfile.TemporaryDirectory(prefix="bcgslides-preview-") as work:
         out = Path(work) / "out"
-        pictures = render_thumbnails(deck, out)
+        pictures = soffice.render_thumbnails(deck, out)
         # a picture's name says what it is (slide N of this deck): the PDF last marks them
         # complete (see preview.stored_pictures).  Stored before the rendered lint, which
         # renders the deck again, so the page shows them as soon as they exist
@@ -79,9 +76,6 @@ def record_rendered_lint(presentation: GeneratedPresentation, deck: Path,
 
     A failure of the rendered checks is logged and leaves the XML report as it was.
     """
-    from generator.lint.rendered import lint_pictures
-    from generator.previews.soffice import PreviewError
-
     try:
         found = lint_pictures(deck, pictures)
     except (PreviewError, OSError) as exc:

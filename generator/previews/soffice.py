@@ -15,7 +15,6 @@ one: it cannot reach the server's network, not even 127.0.0.1.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import posixpath
@@ -30,27 +29,21 @@ from pathlib import Path
 from django.conf import settings
 
 from generator import files
-from generator.errors import GeneratorError
+from generator.errors import InvalidDeckFile, PreviewError
+from generator.intake.package_clean import strip_outside_links
+from generator.previews import converter, office
+from generator.previews.office import CONVERT_TIMEOUT, no_network_prefix
 
 logger = logging.getLogger(__name__)
-CONVERT_TIMEOUT = 240
 THUMB_WIDTH = 640
 PDF_NAME = "deck.pdf"
 _PICTURE = re.compile(r"slide-\d{3,}\.png")
 
 
-class PreviewError(GeneratorError):
-    """LibreOffice or pdftoppm failed (or is missing)."""
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def available() -> bool:
     """Whether previews are on (`PREVIEWS_ENABLED`) and can be rendered here (LibreOffice
     and pdftoppm installed)."""
-    return settings.PREVIEWS_ENABLED and bool(soffice() and shutil.which("pdftoppm"))
+    return settings.PREVIEWS_ENABLED and bool(office.soffice() and shutil.which("pdftoppm"))
 
 
 def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDTH) -> list[Path]:
@@ -75,9 +68,6 @@ def render_thumbnails(pptx_path: Path, out_dir: Path, *, width: int = THUMB_WIDT
 
 
 def _copy_without_outside_links(source: Path, target: Path) -> None:
-    from generator.errors import InvalidDeckFile
-    from generator.intake.package_clean import strip_outside_links
-
     try:
         removed = strip_outside_links(source, target)
     except (InvalidDeckFile, zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -86,25 +76,6 @@ def _copy_without_outside_links(source: Path, target: Path) -> None:
     if removed:
         logger.warning("removed %d outside link(s) from %s before rendering pictures", removed,
                        source.name)
-
-
-@functools.lru_cache(maxsize=1)
-def no_network_prefix() -> tuple[str, ...]:
-    """The command prefix that runs a program with no network, or () where none is allowed.
-
-    `unshare --net` needs root (or CAP_SYS_ADMIN); `--map-root-user` first makes
-    an unprivileged user root of its own namespace where the kernel allows that.
-    """
-    unshare = shutil.which("unshare")
-    for prefix in ((unshare, "--net"), (unshare, "--map-root-user", "--net")) if unshare else ():
-        try:
-            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
-                return prefix
-        except (OSError, subprocess.SubprocessError):
-            continue
-    logger.warning("LibreOffice runs with network access: no network namespace is allowed here "
-                   "(outside links are still removed from every deck it reads)")
-    return ()
 
 
 def _run(command: list[str], *, timeout: int, isolated: bool = False) -> None:
@@ -123,8 +94,6 @@ def _run(command: list[str], *, timeout: int, isolated: bool = False) -> None:
 def _to_pdf(source: Path, work: Path) -> Path:
     """`work/deck.pdf`, through this worker's warm LibreOffice (`converter`), or a one-shot
     soffice where that cannot run."""
-    from generator.previews import converter
-
     pdf = work / "deck.pdf"
     converter.to_pdf(source, pdf, cold=lambda deck: _to_pdf_cold(deck, work))
     if not pdf.is_file():
@@ -135,7 +104,7 @@ def _to_pdf(source: Path, work: Path) -> Path:
 def _to_pdf_cold(source: Path, work: Path) -> Path:
     """A LibreOffice started for this one deck (about 5 s), with its own profile."""
     profile = (work / "profile").as_uri()
-    _run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
+    _run([office.soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
           "--convert-to", "pdf", "--outdir", str(work), str(source)], timeout=CONVERT_TIMEOUT,
          isolated=True)
     pdf = work / "deck.pdf"
