@@ -7,9 +7,13 @@ a missing deck, a rate limit (with `Retry-After`).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import logging
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,25 +22,26 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
-from generator.decks import access, lifecycle
-
-from generator.api import deck_json as first_api, tokens
-
 from generator import files
-
-from generator.previews import deck_pictures
-from generator.decks.removal import DeckInProgress, delete_deck
-from generator.errors import SharedFilesError, SpecError
-from generator.sources import spec_from_source
-from generator.models import DesignAsset, GeneratedPresentation
+from generator.api import deck_json, idempotency, schemas, tokens
 from generator.api.problems import CONTENT_TYPE, Problem, problem_items, problem_response
-from generator.spec import source_text_problem
-from generator.api import idempotency, schemas
 from generator.api.security import SessionAuth, TokenAuth, TokenRateThrottle, not_logged_in
+from generator.decks import access, create, lifecycle
+from generator.decks.removal import DeckInProgress, delete_deck
+from generator.errors import (GeneratorError, InvalidDeckFile, LLMNotConfigured,
+                              SharedFilesError, SpecError)
+from generator.llm import reply_cache
+from generator.material import intake
+from generator.models import DesignAsset, GeneratedPresentation
+from generator.previews import deck_pictures
+from generator.previews.soffice import picture_name
+from generator.sources import spec_from_source
+from generator.spec import source_text_problem
+from generator.web import downloads
+from operations import views as operations_views
 
 logger = logging.getLogger(__name__)
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 MAX_ID = 2**63 - 1  # what a database id can be; larger ones are simply absent
 DeckId = Path(..., ge=1, le=MAX_ID, description="deck id")
 
@@ -64,7 +69,7 @@ class JsonObjectParser(Parser):
     """JSON objects only, with the first API's messages (wrong type, bad JSON, too deep)."""
 
     def parse_body(self, request: HttpRequest):
-        return first_api._body(request)
+        return deck_json.json_body(request)
 
 
 class SchemaDocs(Swagger):
@@ -234,7 +239,7 @@ def list_presentations(
         "count": count,
         "next": _page_link(request, offset + limit if offset + limit < count else None),
         "previous": _page_link(request, max(offset - limit, 0) if offset else None),
-        "results": [first_api.presentation_json(request, row) for row in page],
+        "results": [deck_json.presentation_json(request, row) for row in page],
     }
 
 
@@ -252,55 +257,21 @@ def create_presentation(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
                                          max_length=idempotency.MAX_KEY_LENGTH),
 ):
-    data = first_api._body(request)
+    data = deck_json.json_body(request)
     claim = idempotency.claim(request.user, idempotency_key, data) if idempotency_key else None
     if claim is not None:
         replay = _replay(request, claim)
         if replay is not None:
             return replay
     try:
-        row = _queue(request, payload, data)
+        row = _create(request, payload, data)
     except BaseException:
         if claim is not None:
             idempotency.release(claim)
         raise
     if claim is not None:
         idempotency.record(claim, row.pk)
-    return Status(202, first_api.presentation_json(request, row))
-
-
-def _queue_with_material(request, payload: schemas.CreateDeck, asset) -> GeneratedPresentation:
-    """A brief with its source files: each is read and checked before anything is queued."""
-    from generator.decks import briefs
-    from generator.errors import GeneratorError
-
-    try:
-        return briefs.queue_from_api(owner=request.user, brief=payload.brief, asset=asset,
-                                     files=[(f.name, f.content_base64)
-                                            for f in payload.source_files])
-    except GeneratorError as exc:
-        raise ApiProblem(400, str(exc), kind="invalid-source") from None
-
-
-def _queue_restyle(request, pptx: schemas.PptxIn, asset) -> GeneratedPresentation:
-    """An existing deck to bring into a design: decoded, through safe intake, then queued."""
-    import base64
-    import binascii
-    import io
-
-    from generator.errors import InvalidDeckFile
-    from generator.decks.restyle import queue_restyle
-
-    try:
-        data = base64.b64decode(pptx.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise ApiProblem(400, _("'content_base64' is not valid base64"),
-                         kind="invalid-pptx") from None
-    try:
-        return queue_restyle(io.BytesIO(data), owner=request.user, filename=pptx.name,
-                             asset=asset).row
-    except InvalidDeckFile as exc:
-        raise ApiProblem(400, str(exc), kind="invalid-pptx") from None
+    return Status(202, deck_json.presentation_json(request, row))
 
 
 def _replay(request, claim: idempotency.Claim):
@@ -318,34 +289,62 @@ def _replay(request, claim: idempotency.Claim):
         return None
     response = HttpResponse(status=200, content_type=api.renderer.media_type)
     response["Idempotent-Replayed"] = "true"
-    return api.create_response(request, first_api.presentation_json(request, row), status=200,
+    return api.create_response(request, deck_json.presentation_json(request, row), status=200,
                                temporal_response=response)
 
 
-def _queue(request, payload: schemas.CreateDeck, data: dict) -> GeneratedPresentation:
+def _create(request, payload: schemas.CreateDeck, data: dict) -> GeneratedPresentation:
+    """The body's one input, handed to the create service; its refusals as problems."""
     try:
-        asset = first_api._asset(data)
+        asset = deck_json.design_named(data)
     except LookupError as exc:
         raise ApiProblem(404, str(exc), kind="no-such-design") from None
     kind = payload.sources()[0]
     if payload.pptx:
-        return _queue_restyle(request, payload.pptx, asset)
-    if payload.source_files:
-        return _queue_with_material(request, payload, asset)
+        source = io.BytesIO(_decoded(payload.pptx.content_base64))
+        try:
+            return create.from_pptx(source, owner=request.user, filename=payload.pptx.name,
+                                    asset=asset).row
+        except InvalidDeckFile as exc:
+            raise ApiProblem(400, str(exc), kind="invalid-pptx") from None
     try:
-        return first_api._queue(request.user, kind, data[kind], asset)
+        return create.create(owner=request.user, kind=kind, value=data[kind], asset=asset,
+                             files=_source_files(payload))
     except SpecError as exc:
         raise ApiProblem(400, str(exc), kind=f"invalid-{kind}",
                          problems=problem_items(exc.problems)) from None
-    except ValueError as exc:
-        raise ApiProblem(400, str(exc), kind="invalid-request") from None
+    except (GeneratorError, ValueError) as exc:
+        if payload.source_files:  # a brief with its material: refused naming the file
+            raise ApiProblem(400, str(exc), kind="invalid-source") from None
+        if isinstance(exc, (ValueError, LLMNotConfigured)):
+            raise ApiProblem(400, str(exc), kind="invalid-request") from None
+        raise
+
+
+def _decoded(content_base64: str) -> bytes:
+    try:
+        return base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiProblem(400, _("'content_base64' is not valid base64"),
+                         kind="invalid-pptx") from None
+
+
+def _source_files(payload: schemas.CreateDeck) -> list[tuple[str, bytes]]:
+    """A brief's source files, decoded; one that is not base64 is refused by its name."""
+    decoded = []
+    for source in payload.source_files or []:
+        try:
+            decoded.append((source.name, base64.b64decode(source.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise intake.refuse(source.name, _("'content_base64' is not valid base64")) from None
+    return decoded
 
 
 @decks_router.get("/presentations/{pk}", response={200: schemas.DeckOut,
                                                    **errors(400, 404, *AUTHENTICATED)},
                   url_name="generator-api-presentation", summary="Follow a deck")
 def get_presentation(request, pk: int = DeckId):
-    return first_api.presentation_json(request, _visible(request, pk))
+    return deck_json.presentation_json(request, _visible(request, pk))
 
 
 @decks_router.delete("/presentations/{pk}", response={200: schemas.DeletedOut,
@@ -367,14 +366,14 @@ def delete_presentation(request, pk: int = DeckId):
                                                                   *AUTHENTICATED)},
     url_name="generator-api-download", summary="Download the .pptx",
     openapi_extra={"responses": {"200": {"description": "the deck", "content": {
-        PPTX: {"schema": {"type": "string", "format": "binary"}}}}}})
+        downloads.PPTX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def download_presentation(request, pk: int = DeckId):
     row = _visible(request, pk)
     if row.status != GeneratedPresentation.Status.DONE:
         raise ApiProblem(409, _("The deck is not ready (status: %(status)s).")
                          % {"status": row.status}, kind="not-ready")
     try:
-        return first_api.deck_file_response(row)
+        return downloads.deck_file_response(row)
     except FileNotFoundError:
         raise ApiProblem(404, _("The deck's file is missing.")) from None
 
@@ -388,19 +387,12 @@ def download_presentation(request, pk: int = DeckId):
     openapi_extra={"responses": {"200": {"description": "the outline", "content": {
         "text/markdown": {"schema": {"type": "string"}}}}}})
 def download_outline(request, pk: int = DeckId):
-    from generator.web.download_names import attachment_header, deck_file_name
-    from generator.outline.writer import deck_outline
-
     row = _visible(request, pk)
     try:
-        text = deck_outline(row)
+        return downloads.outline_response(row)
     except LookupError:
         raise ApiProblem(409, _("The deck has no outline yet (status: %(status)s).")
                          % {"status": row.status}, kind="not-ready") from None
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(
-        deck_file_name(row.title, row.version, "md"))
-    return response
 
 
 @decks_router.get("/presentations/{pk}/slides", response={200: schemas.SlidePictures,
@@ -423,8 +415,6 @@ def slide_pictures(request, pk: int = DeckId):
     openapi_extra={"responses": {"200": {"description": "the picture", "content": {
         "image/png": {"schema": {"type": "string", "format": "binary"}}}}}})
 def slide_picture(request, pk: int = DeckId, number: int = Path(..., ge=1, le=10_000)):
-    from generator.previews.soffice import picture_name
-
     row = _visible(request, pk)
     try:
         return FileResponse(files.open(picture_name(deck_pictures.prefix(row), number)),
@@ -457,8 +447,6 @@ designs_router = Router(tags=["designs"])
 @designs_router.get("/designs", response={200: schemas.DesignList, **errors(*AUTHENTICATED)},
                     summary="The designs a deck can use")
 def list_designs(request):
-    from django.db.models import Count
-
     assets = DesignAsset.objects.annotate(pattern_count=Count("patterns")).order_by("-created_at")
     return {"default": _("the built-in design (omit 'asset')"),
             "results": [{"id": a.pk, "filename": a.filename, "category": a.category,
@@ -514,8 +502,6 @@ operations_router = Router(tags=["operations"], auth=None, throttle=[])
 @operations_router.get("/cache/stats", response={200: schemas.CacheStats},
                        url_name="generator-cache-stats", summary="LLM cache statistics")
 def cache_stats(request):
-    from generator.llm import reply_cache
-
     return reply_cache.stats()
 
 
@@ -524,26 +510,20 @@ def cache_stats(request):
                        summary="Every health check (200 healthy or warning, 503 otherwise)")
 def health(request):
     """Served by `operations.views.health_view` (routed first); listed here for the document."""
-    from operations import views
-
-    return views.health_view(request)
+    return operations_views.health_view(request)
 
 
 @operations_router.get("/health/live", response={200: schemas.OpenObject,
                                                  503: schemas.OpenObject},
                        url_name="api-schema-health-live", summary="Liveness of this process")
 def health_live(request):
-    from operations import views
-
-    return views.liveness_view(request)
+    return operations_views.liveness_view(request)
 
 
 @operations_router.get("/tasks/stats", response={200: schemas.OpenObject},
                        url_name="api-schema-tasks-stats", summary="Task queue statistics")
 def tasks_stats(request):
-    from operations import views
-
-    return views.tasks_stats(request)
+    return operations_views.tasks_stats(request)
 
 
 for router in (decks_router, outline_router, designs_router, tokens_router, operations_router):

@@ -1,27 +1,19 @@
-"""What the JSON API, the pages and the MCP server share about one deck: its JSON, the
-request body, queueing a deck from any input, and its file as a download.
+"""The JSON API's reading and writing of one deck: its JSON, the request body, and the
+design a body names.
 
 The endpoints themselves (auth, throttling, the OpenAPI document, RFC 9457 errors)
-are in `generator.api`.
+are in `generator.api.app`; creating the deck is `generator.decks.create`.
 """
 
 from __future__ import annotations
 
 import json
 
-from django.conf import settings
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from generator.web import deck_page
-
-from generator.decks import lifecycle
-
-from generator import files
-from generator.sources import spec_from_source
 from generator.models import DesignAsset, GeneratedPresentation
-from generator.spec import load_spec
+from generator.web import deck_page
 
 
 def presentation_json(request, row: GeneratedPresentation) -> dict:
@@ -51,7 +43,8 @@ def presentation_json(request, row: GeneratedPresentation) -> dict:
     }
 
 
-def _body(request) -> dict:
+def json_body(request) -> dict:
+    """The request's body: a JSON object, or a `ValueError` that says what is wrong."""
     if request.content_type != "application/json":
         raise ValueError(_("Send JSON (Content-Type: application/json)."))
     try:
@@ -65,7 +58,9 @@ def _body(request) -> dict:
     return data
 
 
-def _asset(data: dict) -> DesignAsset | None:
+def design_named(data: dict) -> DesignAsset | None:
+    """The design `data["asset"]` names (None for the built-in one); `ValueError` for a
+    malformed id, `LookupError` for an unknown one."""
     asset_id = data.get("asset")
     if asset_id in (None, ""):
         return None
@@ -75,36 +70,3 @@ def _asset(data: dict) -> DesignAsset | None:
         return DesignAsset.objects.get(pk=asset_id)
     except DesignAsset.DoesNotExist:
         raise LookupError(_("Design asset %(id)s does not exist.") % {"id": asset_id}) from None
-
-
-def _queue(user, kind: str, value, asset):
-    if kind == "brief":
-        if not isinstance(value, str) or len(value) > 20000:
-            raise ValueError(_("'brief' must be text of at most 20,000 characters."))
-        if not settings.OPENAI_API_KEY:
-            raise ValueError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "
-                               "outline or a spec instead."))
-        return lifecycle.queue_brief(owner=user, brief=value, asset=asset)
-    if kind == "outline":
-        if not isinstance(value, str) or len(value.encode("utf-8")) > settings.MAX_SOURCE_BYTES:
-            raise ValueError(_("'outline' must be Markdown text within the size limit."))
-        spec = spec_from_source("markdown", value)
-        return lifecycle.queue_deck(owner=user, spec=spec, source_kind="markdown", source_text=value,
-                                asset=asset)
-    spec = load_spec(value)
-    text = json.dumps(value, ensure_ascii=False)
-    return lifecycle.queue_deck(owner=user, spec=spec, source_kind="spec", source_text=text,
-                            asset=asset)
-
-
-def deck_file_response(row: GeneratedPresentation) -> FileResponse:
-    """The .pptx, streamed from the shared files as an attachment named after the title and
-    version (`download_names`).  Raises `FileNotFoundError` or `SharedFilesError`."""
-    from generator.web.download_names import attachment_header, deck_file_name
-
-    response = FileResponse(files.open(row.file),
-                            content_type="application/vnd.openxmlformats-officedocument."
-                                         "presentationml.presentation")
-    response["Content-Disposition"] = attachment_header(
-        deck_file_name(row.title, row.version, "pptx"))
-    return response

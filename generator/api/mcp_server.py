@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -24,16 +25,16 @@ from django.urls import reverse
 from mcp.server.mcpserver import Image, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from generator.decks import access
-
-from generator.api import deck_json as first_api, tokens
-
 from generator import files
-
-from generator.previews import deck_pictures
+from generator.api import tokens
+from generator.api.problems import CONTENT_TYPE, problem_body
+from generator.api.security import wait_before_next
+from generator.decks import access, create
 from generator.errors import GeneratorError, SpecError
-from generator.sources import spec_from_source
 from generator.models import DesignAsset, GeneratedPresentation
+from generator.previews import deck_pictures
+from generator.previews.soffice import picture_name
+from generator.sources import spec_from_source
 from generator.spec import DeckSpec, check_source_text
 
 logger = logging.getLogger(__name__)
@@ -139,8 +140,7 @@ def create_deck(outline: str = "", brief: str = "", design: int | None = None) -
             raise ToolError(f"No design {design}; see list_designs.")
     kind = given[0]
     check_source_text(outline or brief)  # a NUL would reach the database in a brief
-    row = first_api._queue(user, kind, outline or brief, asset)
-    return _deck(row)
+    return _deck(create.create(owner=user, kind=kind, value=outline or brief, asset=asset))
 
 
 @_django
@@ -173,8 +173,6 @@ def get_download_link(deck_id: int) -> dict:
 def get_slide_pictures(deck_id: int, first: int = 1, count: int = 3) -> list:
     """Pictures (PNG) of the deck's slides as rendered, `count` of them from slide `first`
     (at most 10 at once); empty until the pictures are rendered."""
-    from generator.previews.soffice import picture_name
-
     row = _visible(deck_id)
     if first < 1 or not 1 <= count <= MAX_PICTURES:
         raise ToolError(f"'first' starts at 1 and 'count' is 1..{MAX_PICTURES}.")
@@ -261,16 +259,10 @@ def _authenticate_closing(key: str):
 
 def _rate_limited(key: str) -> int | None:
     """The JSON API's per-token budget (API_RATE_LIMIT), shared through Django's cache."""
-    import hashlib
-
-    from generator.api.security import wait_before_next
-
     return wait_before_next(hashlib.sha256(key.encode("utf-8")).hexdigest())
 
 
 async def _refuse(send, status: int, detail: str, extra: dict | None = None) -> None:
-    from generator.api.problems import CONTENT_TYPE, problem_body
-
     body = json.dumps(problem_body(status, detail)).encode("utf-8")
     headers = {b"content-type": CONTENT_TYPE, b"content-length": str(len(body))}
     if status == 401:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt,
                       StrictStr, model_validator)
 
+from generator.decks.create import BRIEF_MAX_CHARS
 from generator.models import GeneratedPresentation
 from generator.spec import DeckSpec, load_spec, source_text_problem
 
-BRIEF_MAX_CHARS = 20000
 Status = Literal[tuple(GeneratedPresentation.Status.values)]  # type: ignore[valid-type]
 
 

@@ -1,28 +1,27 @@
 """The "Restyle a deck" pages: upload a deck, choose a design, see before and after.
 
-Thin callers of `generator.decks.restyle`: the upload goes through the same safe
-intake as design learning; the result is a normal queued deck.
+Thin callers of `generator.decks.create` (and `restyle` for the pictures): the upload goes
+through the same safe intake as design learning; the result is a normal queued deck.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from generator import files
-
-from generator.previews import deck_pictures
-
-from generator.decks import restyle
+from generator.decks import create, restyle
 from generator.errors import InvalidDeckFile
-from generator.web.forms import _asset_field
 from generator.models import DesignAsset
-from generator.outline.writer import deck_outline
+from generator.previews import deck_pictures
+from generator.previews.soffice import picture_name
+from generator.web import downloads
+from generator.web.forms import _asset_field
 from generator.web.views import _serve, _visible_or_404
 
 
@@ -48,8 +47,8 @@ def restyle_new(request):
         return _page(request, form, status=400)
     upload = form.cleaned_data["file"]
     try:
-        done = restyle.queue_restyle(upload, owner=request.user, filename=upload.name,
-                                     asset=form.cleaned_data["asset"], before=True)
+        done = create.from_pptx(upload, owner=request.user, filename=upload.name,
+                                asset=form.cleaned_data["asset"], before=True)
     except InvalidDeckFile as exc:
         form.add_error("file", str(exc))
         return _page(request, form, status=400)
@@ -72,8 +71,6 @@ def restyle_compare(request, pk: int):
 
 @login_required
 def restyle_before_picture(request, pk: int, number: int):
-    from generator.previews.soffice import picture_name
-
     row = _visible_or_404(request, pk)
     if number < 1:
         raise Http404(_("No such slide."))
@@ -83,14 +80,8 @@ def restyle_before_picture(request, pk: int, number: int):
 
 @login_required
 def deck_outline_download(request, pk: int):
-    from generator.web.download_names import attachment_header, deck_file_name
-
     row = _visible_or_404(request, pk)
     try:
-        text = deck_outline(row)
+        return downloads.outline_response(row)
     except LookupError:
         raise Http404(_("The deck has no outline yet.")) from None
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(
-        deck_file_name(row.title, row.version, "md"))
-    return response

@@ -15,22 +15,27 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-
-from generator.decks import access, lifecycle
-
-from generator.web import deck_page
+from markdown_it import MarkdownIt
 
 from generator import files
-
-from generator.previews import deck_pictures
-
+from generator.decks import access, briefs, create, lifecycle
+from generator.decks.revision import revise_presentation
+from generator.errors import GeneratorError, LLMNotConfigured, SharedFilesError
+from generator.learning import layout_pictures
+from generator.learning.asset_pictures import card_pictures, pictures_of
+from generator.learning.learn import delete_asset, learn_upload
 from generator.llm import usage
-from generator.api.deck_json import deck_file_response
-from generator.errors import GeneratorError, SharedFilesError
-from generator.web.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
+from generator.llm.drafting import ceiling
 from generator.models import DesignAsset, GeneratedPresentation
+from generator.previews import deck_pictures
+from generator.previews.soffice import asset_prefix, picture_name
+from generator.tasks import enqueue_asset_thumbnails, enqueue_generation
+from generator.web import deck_page, downloads
+from generator.web.design_page import describe
+from generator.web.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
 
 Status = GeneratedPresentation.Status
 logger = logging.getLogger(__name__)
@@ -83,9 +88,6 @@ def dashboard(request):
 
 def _syntax_guide(request) -> str:
     """The outline syntax guide (our own Markdown file) as HTML, raw HTML disabled."""
-    from django.utils.safestring import mark_safe
-    from markdown_it import MarkdownIt
-
     lang = "ja" if request.LANGUAGE_CODE.startswith("ja") else "en"
     guide = settings.BASE_DIR / "examples" / f"outline-syntax.{lang}.md"
     if not guide.is_file():
@@ -97,8 +99,6 @@ def _syntax_guide(request) -> str:
 def _with_card_pictures(assets) -> list[DesignAsset]:
     """`assets` with `card_picture`: the URL of the picture that shows each (None until
     one is stored; a template without slides shows its cover layout)."""
-    from generator.learning.asset_pictures import card_pictures
-
     assets = list(assets)
     pictures = card_pictures(assets)
     for asset in assets:
@@ -111,7 +111,7 @@ def _new_page(request, outline_form, brief_form, parent=None, status=200):
         "form": outline_form, "brief_form": brief_form, "parent": parent,
         "guide": _syntax_guide(request), "assets": _with_card_pictures(DesignAsset.objects.all()),
         "llm_enabled": bool(settings.OPENAI_API_KEY),
-        "brief_ceiling_jpy": _brief_ceiling() if settings.OPENAI_API_KEY else None,
+        "brief_ceiling_jpy": ceiling() if settings.OPENAI_API_KEY else None,
         "problems": getattr(outline_form, "problems", []),
     }
     return render(request, "generator/new.html", context, status=status)
@@ -126,12 +126,6 @@ def _chosen_design(request) -> dict:
     return {"asset": asset.pk} if asset else {}
 
 
-def _brief_ceiling() -> float:
-    from generator.llm.drafting import ceiling
-
-    return ceiling()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def deck_new(request):
@@ -141,27 +135,32 @@ def deck_new(request):
     form = OutlineForm(request.POST)
     if not form.is_valid():
         return _new_page(request, form, BriefForm(), status=400)
-    row = lifecycle.queue_deck(owner=request.user, spec=form.cleaned_data["spec"],
-                           source_kind=form.cleaned_data["source_format"],
-                           source_text=form.cleaned_data["source"],
-                           asset=form.cleaned_data["asset"])
+    row = _create_from(form, request.user)
     return redirect("generator-deck", pk=row.pk)
+
+
+def _create_from(form: OutlineForm, owner, parent=None) -> GeneratedPresentation:
+    """The outline form's deck (the form parsed its source already)."""
+    data = form.cleaned_data
+    return create.from_source(owner=owner, kind=data["source_format"], text=data["source"],
+                              spec=data["spec"], asset=data["asset"], parent=parent)
 
 
 @login_required
 @require_POST
 def deck_brief(request):
-    from generator.decks import briefs
-
     form = BriefForm(request.POST, request.FILES)
-    if not settings.OPENAI_API_KEY:
+    try:
+        create.require_llm()  # asked first: the form would read the source files
+    except LLMNotConfigured:
         messages.error(request, _("No LLM is configured (OPENAI_API_KEY is not set). "
                                   "Write an outline instead: it needs no API key."))
         return _new_page(request, OutlineForm(), form, status=400)
     if not form.is_valid():
         return _new_page(request, OutlineForm(), form, status=400)
-    row = briefs.queue(owner=request.user, brief=form.brief_text(),
-                       asset=form.cleaned_data["asset"], material=getattr(form, "material", None))
+    row = create.from_brief(owner=request.user, brief=form.brief_text(),
+                            asset=form.cleaned_data["asset"],
+                            material=getattr(form, "material", None))
     return redirect("generator-deck", pk=row.pk)
 
 
@@ -195,8 +194,6 @@ def deck_status(request, pk: int):
 
 def _material_review(row: GeneratedPresentation) -> dict | None:
     """The source files and numbers found in no source, for a brief deck under review."""
-    from generator.decks import briefs
-
     if row.source_kind != GeneratedPresentation.SourceKind.BRIEF:
         return None
     try:
@@ -210,8 +207,6 @@ def _material_review(row: GeneratedPresentation) -> dict | None:
 @require_POST
 def deck_revise(request, pk: int):
     """Revise one slide by instruction: one model call, then a new version is rendered."""
-    from generator.decks.revision import revise_presentation
-
     row = _deck_or_404(request, pk)
     try:
         number = int(request.POST.get("slide", ""))
@@ -229,9 +224,6 @@ def deck_revise(request, pk: int):
 @login_required
 @require_POST
 def deck_storyline(request, pk: int):
-    from generator.decks import briefs
-    from generator.tasks import enqueue_generation
-
     row = _deck_or_404(request, pk)
     form = StorylineForm(request.POST)
     if not form.is_valid():
@@ -262,10 +254,7 @@ def deck_edit(request, pk: int):
     form = OutlineForm(request.POST)
     if not form.is_valid():
         return _new_page(request, form, BriefForm(), parent=row, status=400)
-    new = lifecycle.queue_deck(owner=request.user, spec=form.cleaned_data["spec"],
-                           source_kind=form.cleaned_data["source_format"],
-                           source_text=form.cleaned_data["source"],
-                           asset=form.cleaned_data["asset"], parent=row)
+    new = _create_from(form, request.user, parent=row)
     return redirect("generator-deck", pk=new.pk)
 
 
@@ -274,7 +263,7 @@ def deck_download(request, pk: int):
     row = _visible_or_404(request, pk)
     if row.status != Status.DONE:
         raise Http404(_("The deck is not ready."))
-    return _serve(lambda: deck_file_response(row))
+    return _serve(lambda: downloads.deck_file_response(row))
 
 
 @login_required
@@ -287,12 +276,7 @@ def _pdf_response(row: GeneratedPresentation) -> FileResponse:
     name = deck_pictures.pdf(row)
     if name is None:
         raise Http404(_("No PDF for this deck."))
-    from generator.web.download_names import attachment_header, deck_file_name
-
-    response = FileResponse(files.open(name), content_type="application/pdf")
-    response["Content-Disposition"] = attachment_header(
-        deck_file_name(row.title, row.version, "pdf"))
-    return response
+    return downloads.pdf_response(row, name)
 
 
 @login_required
@@ -303,8 +287,6 @@ def deck_thumbnail(request, pk: int, number: int):
 
 def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
     """Slide `number`'s picture, opened by its name (no listing: a page shows dozens)."""
-    from generator.previews.soffice import picture_name
-
     if number < 1:
         raise Http404(_("No such slide."))
     return _serve(lambda: FileResponse(files.open(picture_name(prefix, number)),
@@ -330,10 +312,6 @@ def designs(request):
 
 
 def _learn_upload(request, form) -> DesignAsset | None:
-    from generator.learning.learn import learn_upload
-
-    from generator.tasks import enqueue_asset_thumbnails
-
     upload = form.cleaned_data["file"]
     try:
         learned = learn_upload(file=upload, filename=upload.name,
@@ -348,9 +326,6 @@ def _learn_upload(request, form) -> DesignAsset | None:
 
 @login_required
 def design_detail(request, pk: int):
-    from generator.web.design_page import describe
-    from generator.learning.asset_pictures import pictures_of
-
     asset = get_object_or_404(DesignAsset, pk=pk)
     pictures = pictures_of(asset)
     learned = describe(asset)
@@ -366,21 +341,15 @@ def design_detail(request, pk: int):
 @login_required
 def design_pictures(request, pk: int):
     """JSON for the design page and library card: which pictures exist yet."""
-    from django.http import JsonResponse
-
-    from generator.learning.asset_pictures import pictures_of
-
     return JsonResponse(pictures_of(get_object_or_404(DesignAsset, pk=pk)).as_json())
 
 
 @login_required
 def design_layout_picture(request, pk: int, number: int):
-    from generator.learning.layout_pictures import picture_name
-
     asset = get_object_or_404(DesignAsset, pk=pk)
     if number < 1:
         raise Http404(_("No such slide."))
-    return _serve(lambda: FileResponse(files.open(picture_name(asset, number)),
+    return _serve(lambda: FileResponse(files.open(layout_pictures.picture_name(asset, number)),
                                        content_type="image/png"))
 
 
@@ -390,8 +359,6 @@ def _can_delete(user, asset: DesignAsset) -> bool:
 
 @login_required
 def design_thumbnail(request, pk: int, number: int):
-    from generator.previews.soffice import asset_prefix
-
     asset = get_object_or_404(DesignAsset, pk=pk)
     return _picture(asset_prefix(asset), number)
 
@@ -399,8 +366,6 @@ def design_thumbnail(request, pk: int, number: int):
 @login_required
 @require_POST
 def design_delete(request, pk: int):
-    from generator.learning.learn import delete_asset
-
     asset = get_object_or_404(DesignAsset, pk=pk)
     if not _can_delete(request.user, asset):
         raise Http404(_("No such design."))
