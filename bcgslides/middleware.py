@@ -17,6 +17,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from generator.api.problems import problem_response
+
 API_PREFIX = "/api/"
 
 
@@ -88,6 +90,4 @@ def _message(response: HttpResponse) -> str:
 
 def _error(status: int, message: str) -> JsonResponse:
     """An RFC 9457 problem, the API's one error shape (`error` repeats `detail`)."""
-    from generator.api.problems import problem_response
-
     return problem_response(status, message)

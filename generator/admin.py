@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from generator.api import tokens
+from generator.errors import SharedFilesError
+from generator.learning import learn
 from generator.models import ApiToken, ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
+from generator.previews import soffice
 
 
 class DesignPatternInline(admin.TabularInline):
@@ -51,17 +56,12 @@ class DesignAssetAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("slide pictures"))
     def thumbnails(self, asset):
-        from django.urls import reverse
-
-        from generator.errors import SharedFilesError
-        from generator.previews.soffice import asset_thumbnails, available
-
         try:
-            pictures = asset_thumbnails(asset)
+            pictures = soffice.asset_thumbnails(asset)
         except SharedFilesError as exc:
             return _("The file store is not available (%(error)s).") % {"error": exc}
         if not pictures:
-            return _("Not rendered yet (use the action).") if available() else _(
+            return _("Not rendered yet (use the action).") if soffice.available() else _(
                 "LibreOffice is not installed: no slide pictures.")
         return mark_safe("".join(format_html(  # noqa: S308
             '<img src="{}" style="width:200px;margin:2px;border:1px solid #ccc">',
@@ -69,29 +69,21 @@ class DesignAssetAdmin(admin.ModelAdmin):
             for n in range(1, len(pictures) + 1)))
 
     def delete_model(self, request, asset):
-        from generator.learning.learn import delete_asset
-
-        delete_asset(asset)  # the row, and its template and pictures in the shared files
+        learn.delete_asset(asset)  # the row, and its template and pictures in the shared files
 
     def delete_queryset(self, request, queryset):
-        from generator.learning.learn import delete_asset
-
         for asset in queryset:
-            delete_asset(asset)
+            learn.delete_asset(asset)
 
     @admin.action(description=_("Learn the selected designs again"))
     def relearn(self, request, queryset):
-        from generator.learning.learn import relearn
-
         for asset in queryset:
-            relearn(asset)
+            learn.relearn(asset)
         self.message_user(request, _("%(n)d designs learned again.") % {"n": queryset.count()})
 
     @admin.action(description=_("Render slide pictures"))
     def render_thumbnails(self, request, queryset):
-        from generator.previews.soffice import ensure_asset_thumbnails
-
-        rendered = sum(1 for asset in queryset if ensure_asset_thumbnails(asset))
+        rendered = sum(1 for asset in queryset if soffice.ensure_asset_thumbnails(asset))
         self.message_user(request, _("Slide pictures for %(n)d designs.") % {"n": rendered})
 
 
@@ -163,13 +155,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, token):
-        from generator.api.tokens import state
-
-        return state(token)
+        return tokens.state(token)
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        from generator.api.tokens import revoke
-
-        count = revoke(queryset)
+        count = tokens.revoke(queryset)
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": count})

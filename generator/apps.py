@@ -7,4 +7,6 @@ class GeneratorConfig(AppConfig):
     verbose_name = _("Deck generator")
 
     def ready(self):
-        from generator.api import tokens  # noqa: F401 -- connects its signal receivers(password re-hash)
+        # connects its signal receivers (password re-hash); it imports the models, which
+        # cannot load before the app registry is ready
+        from generator.api import tokens  # noqa: F401, PLC0415 -- imports models: only in ready()

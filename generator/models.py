@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from generator import files
+
 
 class DesignAsset(models.Model):
     """An uploaded .pptx whose house design is learned; the file is the base template."""
@@ -41,16 +43,12 @@ class DesignAsset(models.Model):
     @property
     def storage_name(self) -> str:
         """The template's name in the shared files (generator.files): design_assets/<hex>.pptx."""
-        from generator import files
-
         return f"{files.ASSETS}/{self.stored_name}"
 
     @property
     def path(self):
         """A local path of the stored file (the generated name, never the user's): the file
         itself on local storage, a cached download from a bucket; missing if it is gone."""
-        from generator import files
-
         return files.local_path(self.storage_name)
 
 

@@ -2,14 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from operations.schedules import ensure_schedules
+
 
 class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = _("Operations")
 
     def ready(self):
-        from operations.schedules import ensure_schedules
-
         post_migrate.connect(_after_migrate(ensure_schedules), sender=self, weak=False,
                              dispatch_uid="operations-ensure-schedules")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from generator.llm import reply_cache
+
 
 def _prune(directory: Path, pattern: str, keep_days: int) -> list[str]:
     cutoff = time.time() - keep_days * 86400
@@ -35,6 +37,4 @@ def prune_logs(keep_days: int | None = None) -> list[str]:
 
 
 def clear_expired_cache() -> int:
-    from generator.llm import reply_cache
-
     return reply_cache.clear_expired()

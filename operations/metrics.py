@@ -20,7 +20,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from operations import health
+from generator.llm import reply_cache
+from generator.models import DesignAsset, GeneratedPresentation
+from operations import health, queue
 from operations.models import MetricSample
 
 UNREACHABLE = 999.0
@@ -42,8 +44,6 @@ def _time_health() -> tuple[float, str]:
 
 
 def _time_database() -> float:
-    from generator.models import DesignAsset, GeneratedPresentation
-
     started = time.perf_counter()
     DesignAsset.objects.count()
     GeneratedPresentation.objects.count()
@@ -52,10 +52,6 @@ def _time_database() -> float:
 
 def collect() -> MetricSample:
     """Measure everything once and save the sample."""
-    from generator.llm import reply_cache
-
-    from operations import queue
-
     api_time, api_status = _time_health()
     disk = shutil.disk_usage(settings.DATA_DIR)
     network = psutil.net_io_counters()

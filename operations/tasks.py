@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from operations import metrics
+
 
 def sample_metrics() -> int:
-    from operations import metrics
-
     return metrics.collect().pk
 
 
 def prune_metrics() -> int:
-    from operations import metrics
-
     return metrics.prune()
