@@ -1,15 +1,24 @@
 """The brief path for the web UI: brief -> storyline (reviewed by the user) -> deck.
 
-The LLM work is `generator.llm.drafting`; this module keeps the row's state:
-a brief row is queued, its storyline drafted by a task (status `review`),
-edited by the user, then filled and rendered like any other deck.
+The LLM work is `generator.llm.drafting`; the row's state changes in `lifecycle`: a brief
+row is queued, its storyline drafted by a task (status `review`), edited by the user, then
+filled and rendered like any other deck (`generate.run`).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+import base64
+import binascii
 
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from generator.decks import lifecycle
+from generator.decks.lifecycle import Stage
 from generator.errors import GeneratorError
+from generator.llm import drafting
+from generator.material import intake, pack, review
 from generator.models import GeneratedPresentation
 
 Status = GeneratedPresentation.Status
@@ -17,28 +26,11 @@ Status = GeneratedPresentation.Status
 
 def draft_for(presentation_id: int) -> GeneratedPresentation:
     """Draft the storyline of a queued brief row and leave it for review (or failed)."""
-    from generator.llm import drafting
-    from generator.decks import generate, liveness
+    def work(row: GeneratedPresentation, progress: lifecycle.Progress) -> drafting.Storyline:
+        progress(Stage.STORYLINE, 10)
+        return drafting.draft_storyline(row.source_text, presentation=row, user=row.owner)
 
-    worker = liveness.identity()
-    if not generate.claim(presentation_id, worker=worker, job=GeneratedPresentation.Job.STORYLINE):
-        return GeneratedPresentation.objects.get(pk=presentation_id)
-    row = GeneratedPresentation.objects.get(pk=presentation_id)
-    liveness.owned(row.pk, worker).update(stage="storyline", progress=10)
-    with liveness.heartbeat(row.pk, worker):
-        try:
-            storyline = drafting.draft_storyline(row.source_text, presentation=row,
-                                                 user=row.owner)
-        except Exception as exc:
-            generate.record_failure(row.pk, exc, worker=worker)
-            if not isinstance(exc, GeneratorError):
-                raise
-            return GeneratedPresentation.objects.get(pk=row.pk)
-    liveness.owned(row.pk, worker).update(
-        storyline=storyline.model_dump(mode="json"), status=Status.REVIEW, stage="review",
-        progress=30, title=storyline.title[:500],
-    )
-    return GeneratedPresentation.objects.get(pk=row.pk)
+    return lifecycle.run_claimed(presentation_id, work, job=GeneratedPresentation.Job.STORYLINE)
 
 
 def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> GeneratedPresentation:
@@ -46,22 +38,14 @@ def save_storyline(row: GeneratedPresentation, storyline_data: dict) -> Generate
 
     Raises `DraftingError` (from the drafting module's validation) on a bad storyline.
     """
-    from generator.llm.drafting import Storyline
-
     if row.status != Status.REVIEW:
         raise GeneratorError("this deck is not waiting for a storyline review")
-    storyline = Storyline.model_validate(storyline_data)
-    row.storyline = storyline.model_dump(mode="json")
-    row.status, row.stage, row.progress, row.error = Status.QUEUED, "queued", 30, ""
-    row.save(update_fields=["storyline", "status", "stage", "progress", "error", "updated_at"])
-    return row
+    storyline = drafting.Storyline.model_validate(storyline_data)
+    return lifecycle.queue_fill(row, storyline.model_dump(mode="json"))
 
 
 def queue(*, owner, brief: str, asset=None, material=None) -> GeneratedPresentation:
     """Record a brief (with its material, read already) and enqueue its storyline draft."""
-    from generator.decks import lifecycle
-    from generator.material import pack
-
     with transaction.atomic():  # the storyline task is enqueued on commit: material first
         row = lifecycle.queue_brief(owner=owner, brief=brief, asset=asset)
         if material:
@@ -72,9 +56,6 @@ def queue(*, owner, brief: str, asset=None, material=None) -> GeneratedPresentat
 def review_context(row: GeneratedPresentation) -> dict | None:
     """What the storyline review page shows about the material: the files, the numbers found
     in no source (per slide), and the estimate of the fill; None without material."""
-    from generator.llm.drafting import Storyline, estimate
-    from generator.material import pack, review
-
     material = pack.load(row.pk)
     if not material:
         return None
@@ -84,8 +65,8 @@ def review_context(row: GeneratedPresentation) -> dict | None:
         titles = [s.get("title", "") for s in row.storyline.get("slides", [])]
         context["flags"] = [{"slide": n, "title": titles[n - 1] if n else "", "numbers": found}
                             for n, found in sorted(flags.items())]
-        storyline = Storyline.model_validate(row.storyline)
-        context["estimate"] = estimate(row.source_text, material)
+        storyline = drafting.Storyline.model_validate(row.storyline)
+        context["estimate"] = drafting.estimate(row.source_text, material)
         context["cited"] = sorted({i for s in storyline.slides for i in s.sources})
     if row.spec:
         flags = review.deck_flags(row.spec, material, row.source_text)
@@ -99,14 +80,6 @@ def queue_from_api(*, owner, brief: str, asset, files: list[tuple[str, str]]
                    ) -> GeneratedPresentation:
     """A brief with base64-encoded source files (the JSON API): refused whole, naming the
     file, when one cannot be decoded or read; nothing is queued then."""
-    import base64
-    import binascii
-
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
-    from generator.material import intake, pack
-
     if not settings.OPENAI_API_KEY:
         raise GeneratorError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "
                                "outline or a spec instead."))

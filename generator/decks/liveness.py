@@ -1,14 +1,13 @@
-"""Who runs a deck, and whether that worker is still alive.
+"""Who runs a deck, and whether that worker is still alive: detection only.
 
-A worker that claims a deck writes its identity (host and pid) on the row,
-then a heartbeat every `DECK_HEARTBEAT_SECONDS` while it works.  A worker
-killed outright (SIGKILL, the OOM killer, a lost host) runs no hook and
-leaves its row `running`; `recover_stalled()` — a schedule every minute, on
-whichever cluster picks it up — finds such rows by their silent heartbeat (or
-at once, on the same host, by the dead pid), and queues them again until they
-have been claimed `DECK_MAX_ATTEMPTS` times, then fails them with the reason.
-A worker finishes only a row it still owns (`owns`), so a deck presumed
-dead that was in fact only slow can never be recorded twice.
+A worker that claims a deck (`lifecycle.claim`) writes its identity (host and pid,
+`generator.worker_identity`) on the row, then a heartbeat every `DECK_HEARTBEAT_SECONDS`
+while it works (`heartbeat`).  A worker killed outright (SIGKILL, the OOM killer, a lost
+host) runs no hook and leaves its row `running`; `presumed_dead()` finds such rows by
+their silent heartbeat (or at once, on the same host, by the dead pid), and
+`lifecycle.recover_stalled` — a schedule every minute, on whichever cluster picks it up —
+queues them again or fails them.  A worker finishes only a row it still owns (`owned`),
+so a deck presumed dead that was in fact only slow can never be recorded twice.
 """
 
 from __future__ import annotations
@@ -17,17 +16,15 @@ import logging
 import socket
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import psutil
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from generator.models import BudgetReservation, GeneratedPresentation
-from generator.worker_identity import identity
+from generator.models import GeneratedPresentation
 
 logger = logging.getLogger(__name__)
 Status = GeneratedPresentation.Status
@@ -70,17 +67,6 @@ def heartbeat(presentation_id: int, worker: str, *, interval: float | None = Non
         thread.join(timeout=5)
 
 
-@dataclass
-class Recovery:
-    """What one sweep did: ids queued again and ids failed for good."""
-
-    requeued: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"requeued": self.requeued, "failed": self.failed}
-
-
 def _dead_here(row: GeneratedPresentation) -> bool:
     """True when `row`'s worker ran on this host and its process is gone: no such pid, a
     zombie its parent has not reaped yet, or a newer process that reused the pid."""
@@ -100,11 +86,12 @@ def _dead_here(row: GeneratedPresentation) -> bool:
 def stalled(now=None) -> list[GeneratedPresentation]:
     """Running rows whose worker is presumed dead: silent past `DECK_STALL_SECONDS`, or
     on this host with its process gone."""
-    return [row for row, _certain in _presumed_dead(now)]
+    return [row for row, _certain in presumed_dead(now)]
 
 
-def _presumed_dead(now=None) -> list[tuple[GeneratedPresentation, bool]]:
-    """`stalled()` with, for each row, whether its death is certain (`_dead_here`)."""
+def presumed_dead(now=None) -> list[tuple[GeneratedPresentation, bool]]:
+    """`stalled()` with, for each row, whether its death is certain (`_dead_here`): its
+    calls in flight will then never settle."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.DECK_STALL_SECONDS)
     running = GeneratedPresentation.objects.filter(status=Status.RUNNING).order_by("pk")
@@ -117,49 +104,3 @@ def _presumed_dead(now=None) -> list[tuple[GeneratedPresentation, bool]]:
         if certain or row.pk in silent_ids:
             found.append((row, certain))
     return found
-
-
-def recover_stalled(now=None) -> Recovery:
-    """Queue again, or fail, every deck whose worker is presumed dead.
-
-    A row is taken over only if it is still exactly as seen (same worker, same
-    heartbeat), so a worker that beats in between keeps its deck.
-    """
-    recovery = Recovery()
-    for row, certain in _presumed_dead(now):
-        if certain:  # its calls in flight will never settle
-            _release_budget_of(row.worker)
-        seen = GeneratedPresentation.objects.filter(pk=row.pk, status=Status.RUNNING,
-                                                    worker=row.worker,
-                                                    heartbeat_at=row.heartbeat_at)
-        if row.attempts < settings.DECK_MAX_ATTEMPTS:
-            if _requeue(seen, row):
-                recovery.requeued.append(row.pk)
-        elif seen.update(status=Status.FAILED, stage="failed", finished_at=timezone.now(),
-                         error=_gave_up(row)):
-            logger.error("deck %s failed: its worker %s stopped %d times", row.pk,
-                         row.worker or "?", row.attempts)
-            recovery.failed.append(row.pk)
-    return recovery
-
-
-def _requeue(seen, row: GeneratedPresentation) -> bool:
-    from generator.tasks import enqueue_job
-
-    with transaction.atomic():
-        if not seen.update(status=Status.QUEUED, stage="queued", progress=0, worker=""):
-            return False
-        job = row.job or GeneratedPresentation.Job.DECK
-        transaction.on_commit(lambda: enqueue_job(job, row.pk))
-    logger.warning("deck %s queued again: its worker %s stopped (attempt %d of %d)", row.pk,
-                   row.worker or "?", row.attempts, settings.DECK_MAX_ATTEMPTS)
-    return True
-
-
-def _release_budget_of(worker: str) -> None:
-    BudgetReservation.objects.filter(worker=worker).delete()
-
-
-def _gave_up(row: GeneratedPresentation) -> str:
-    return (f"the worker stopped before finishing (crash or kill), {row.attempts} "
-            f"time(s); not retried again")

@@ -16,8 +16,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from generator import files
-
-from generator.decks import restyle
+from generator.decks import restyle_pictures
 from generator.material import pack
 from generator.models import GeneratedPresentation
 
@@ -30,7 +29,7 @@ def sweep(*, grace: timedelta = GRACE) -> list[str]:
     pictures, its material), older than `grace`; returns the names removed."""
     cutoff = timezone.now() - grace
     removed = _unreferenced_decks(cutoff) + [
-        name for prefix in (files.PREVIEWS, restyle.PICTURES, pack.PREFIX)
+        name for prefix in (files.PREVIEWS, restyle_pictures.PICTURES, pack.PREFIX)
         for name in _per_deck_orphans(prefix, cutoff)]
     if removed:
         logger.info("removed %d orphan file(s): %s", len(removed), ", ".join(removed[:20]))

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from generator import files
-
-from generator.previews import deck_pictures
+from generator.decks.restyle_pictures import PICTURES
 from generator.errors import GeneratorError
+from generator.material import pack
 from generator.models import GeneratedPresentation
+from generator.previews import deck_pictures
 
 logger = logging.getLogger(__name__)
 BUSY = (GeneratedPresentation.Status.QUEUED, GeneratedPresentation.Status.RUNNING)
@@ -34,8 +35,6 @@ def affected(row: GeneratedPresentation) -> list[GeneratedPresentation]:
 
 def delete_deck(row: GeneratedPresentation) -> list[int]:
     """Delete `row` and its versions, then their files; returns the ids deleted."""
-    from generator.material import pack
-
     with transaction.atomic():
         rows = affected(row)
         locked = GeneratedPresentation.objects.select_for_update().filter(
@@ -48,7 +47,7 @@ def delete_deck(row: GeneratedPresentation) -> list[int]:
         names += [pack.name_for(pk) for pk in ids]  # what was read from its sources
         prefixes = [deck_pictures.prefix(r) for r in rows]
         # a restyled deck's pictures (and before pictures) belong to its first version
-        prefixes += [f"restyle-pictures/{r.pk}" for r in rows if r.parent_id is None]
+        prefixes += [f"{PICTURES}/{r.pk}" for r in rows if r.parent_id is None]
         GeneratedPresentation.objects.filter(pk__in=ids).delete()
         transaction.on_commit(lambda: _remove_files(names, prefixes))
     logger.info("deleted deck(s) %s", ", ".join(map(str, ids)))

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from generator.decks import lifecycle
+from generator.errors import DraftingError, GeneratorError, SpecError
 from generator.llm import chat
 from generator.llm.drafting import pictureless_schema, strict_schema, strip_nulls
-from generator.errors import DraftingError, GeneratorError, SpecError
 from generator.material import pack, prompts, review
+from generator.material.cells import CellData
 from generator.material.select import choose
 from generator.models import GeneratedPresentation
 from generator.spec import DeckSpec, load_spec
@@ -87,8 +89,6 @@ def revise(spec: DeckSpec, number: int, instruction: str, *, material: pack.Mate
 
 def _from_cells(slide: dict, cells, material) -> dict:
     """A chart or table slide whose numbers come from the cells it was built from."""
-    from generator.material.cells import CellData
-
     chart_type = (slide.get("chart") or {}).get("type") if slide["kind"] == "chart" else "table"
     try:
         data = CellData.model_validate({**cells, "chart": chart_type or cells.get("chart")})
@@ -109,8 +109,6 @@ def revise_presentation(row: GeneratedPresentation, *, number: int, instruction:
     Raises `GeneratorError` (no finished deck, bad slide number, the model's
     slide invalid) with nothing stored.
     """
-    from generator.decks import lifecycle
-
     if row.status != GeneratedPresentation.Status.DONE or not row.spec:
         raise GeneratorError(_("Only a finished deck can be revised."))
     material = pack.load(row.pk)
@@ -120,7 +118,7 @@ def revise_presentation(row: GeneratedPresentation, *, number: int, instruction:
                      user=user, cells=cells)
     with transaction.atomic():
         new = lifecycle.queue_deck(owner=row.owner, spec=revised, source_kind=row.source_kind,
-                               source_text=row.source_text, asset=row.asset, parent=row)
+                                   source_text=row.source_text, asset=row.asset, parent=row)
         if material:
             pack.store(new.pk, material)
     return new

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -226,8 +226,10 @@ def draft_storyline(brief: str, *, presentation=None, user=None,
 
 
 def _check(data: dict, language: str, storyline: Storyline | None = None,
-           material: Material | None = None) -> DeckSpec:
-    """Validate and test-fit a drafted deck (raises SpecError with places).
+           material: Material | None = None, fit: Callable[[DeckSpec], object] | None = None
+           ) -> DeckSpec:
+    """Validate and test-fit a drafted deck (raises SpecError with places), by `fit` (a
+    rendering in the design the deck is for), else in the built-in design.
 
     With material, charts and tables tied to cells are rebuilt from them and
     cited ids become file-and-page source lines first.
@@ -239,12 +241,13 @@ def _check(data: dict, language: str, storyline: Storyline | None = None,
     spec = load_spec(data)
     from generator.render import render
 
-    render(spec)  # text that cannot fit raises FitError (a SpecError) naming the place
+    (fit or render)(spec)  # text that cannot fit raises FitError (a SpecError) naming the place
     return spec
 
 
 def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
-                   user=None, material: Material | None = None) -> DeckSpec:
+                   user=None, material: Material | None = None,
+                   fit: Callable[[DeckSpec], object] | None = None) -> DeckSpec:
     """One call (plus at most one repair): the full DeckSpec for an agreed storyline."""
     schema = deck_schema()
     material = _material_of(material, presentation)
@@ -252,7 +255,7 @@ def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
     reply = chat.call_json(messages, name="deck", schema=schema, purpose="fill",
                           presentation=presentation, user=user)
     try:
-        return _check(reply.data, storyline.language, storyline, material)
+        return _check(reply.data, storyline.language, storyline, material, fit)
     except SpecError as exc:
         problems = "\n".join(f"- {place}: {message}" for place, message in exc.problems[:30])
     repair = messages + [{"role": "assistant", "content": reply.text},
@@ -260,7 +263,7 @@ def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
     fixed = chat.call_json(repair, name="deck", schema=schema, purpose="repair",
                           presentation=presentation, user=user, use_cache=False)
     try:
-        return _check(fixed.data, storyline.language, storyline, material)
+        return _check(fixed.data, storyline.language, storyline, material, fit)
     except SpecError as exc:
         raise DraftingError(
             "the LLM's deck still does not validate after one repair:\n"
@@ -269,14 +272,15 @@ def fill_storyline(storyline: Storyline, brief: str, *, presentation=None,
 
 
 def draft_deck(*, brief: str, presentation=None, user=None,
-               material: Material | None = None) -> DeckSpec:
+               material: Material | None = None,
+               fit: Callable[[DeckSpec], object] | None = None) -> DeckSpec:
     """Storyline then fill, without a review in between (the CLI and the API)."""
     if not brief or not brief.strip():
         raise DraftingError("the brief is empty")
     material = _material_of(material, presentation)
     storyline = draft_storyline(brief, presentation=presentation, user=user, material=material)
     return fill_storyline(storyline, brief, presentation=presentation, user=user,
-                          material=material)
+                          material=material, fit=fit)
 
 
 # -- the estimate shown before drafting ----------------------------------------------------------

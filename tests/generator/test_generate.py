@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from pptx import Presentation
 
-from generator.decks import generate
+from generator.decks import generate, lifecycle
 from generator.models import GeneratedPresentation
 from tests.sharedfiles import use_local_files
 
@@ -145,7 +145,7 @@ def test_only_one_worker_claims_a_deck():
     results = []
     def claim():
         try:
-            results.append(generate.claim(row.pk))
+            results.append(lifecycle.claim(row.pk))
         finally:
             connection.close()  # each thread has its own connection
 

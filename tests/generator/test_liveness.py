@@ -16,8 +16,9 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.signing import SignedPackage
 
-from generator.decks import generate, liveness
+from generator.decks import generate, lifecycle, liveness
 from generator.models import BudgetReservation, GeneratedPresentation
+from generator.worker_identity import identity
 from operations.schedules import ensure_schedules
 from tests.conftest import REPO, child_env
 from tests.sharedfiles import use_local_files
@@ -65,21 +66,21 @@ def queued_funcs() -> list[tuple[str, list]]:
 
 def test_a_claim_records_the_worker_the_job_and_the_attempt():
     row = queued()
-    assert generate.claim(row.pk, job="storyline") is True
+    assert lifecycle.claim(row.pk, job="storyline") is True
     row.refresh_from_db()
-    assert row.status == Status.RUNNING and row.worker == liveness.identity()
+    assert row.status == Status.RUNNING and row.worker == identity()
     assert row.job == "storyline" and row.attempts == 1 and row.heartbeat_at is not None
-    assert generate.claim(row.pk) is False
+    assert lifecycle.claim(row.pk) is False
     GeneratedPresentation.objects.filter(pk=row.pk).update(status=Status.QUEUED)
-    assert generate.claim(row.pk, job="storyline") is True  # the same job again: attempt 2
+    assert lifecycle.claim(row.pk, job="storyline") is True  # the same job again: attempt 2
     assert GeneratedPresentation.objects.get(pk=row.pk).attempts == 2
     GeneratedPresentation.objects.filter(pk=row.pk).update(status=Status.QUEUED)
-    assert generate.claim(row.pk, job="deck") is True  # the next job starts at 1
+    assert lifecycle.claim(row.pk, job="deck") is True  # the next job starts at 1
     assert GeneratedPresentation.objects.get(pk=row.pk).attempts == 1
 
 
 def test_the_heartbeat_beats_while_the_work_runs_and_stops_after():
-    row = running(liveness.identity(), silent_for=timedelta(minutes=5))
+    row = running(identity(), silent_for=timedelta(minutes=5))
     before = row.heartbeat_at
     with liveness.heartbeat(row.pk, row.worker, interval=0.1):
         time.sleep(0.6)
@@ -93,7 +94,7 @@ def test_the_heartbeat_beats_while_the_work_runs_and_stops_after():
 
 def test_a_deck_whose_worker_went_silent_is_queued_again(empty_queue):
     row = running("another-host:4242", silent_for=timedelta(minutes=3))
-    recovery = liveness.recover_stalled()
+    recovery = lifecycle.recover_stalled()
     row.refresh_from_db()
     assert recovery.requeued == [row.pk] and recovery.failed == []
     assert (row.status, row.worker, row.progress, row.attempts) == (Status.QUEUED, "", 0, 1)
@@ -103,7 +104,7 @@ def test_a_deck_whose_worker_went_silent_is_queued_again(empty_queue):
 def test_a_storyline_is_queued_again_as_a_storyline(empty_queue):
     row = running("another-host:4242", silent_for=timedelta(minutes=3), job="storyline",
                   source_kind="brief")
-    liveness.recover_stalled()
+    lifecycle.recover_stalled()
     assert queued_funcs() == [("generator.tasks.draft_storyline", [row.pk])]
 
 
@@ -115,7 +116,7 @@ def test_a_worker_that_died_on_this_host_loses_its_deck_at_once(empty_queue):
     BudgetReservation.objects.create(model="gpt-4o-mini", amount_jpy=1, worker=worker)
     kept = BudgetReservation.objects.create(model="gpt-4o-mini", amount_jpy=1,
                                             worker="another-host:1")
-    assert liveness.recover_stalled().requeued == [row.pk]
+    assert lifecycle.recover_stalled().requeued == [row.pk]
     assert list(BudgetReservation.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
@@ -130,7 +131,7 @@ def test_a_killed_worker_not_yet_reaped_counts_as_dead(empty_queue):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     row = running(f"{socket.gethostname()}:{process.pid}")
-    assert liveness.recover_stalled().requeued == [row.pk]
+    assert lifecycle.recover_stalled().requeued == [row.pk]
     process.wait()
 
 
@@ -138,16 +139,16 @@ def test_a_pid_reused_by_a_newer_process_counts_as_dead(empty_queue):
     import psutil
 
     born = datetime.fromtimestamp(psutil.Process().create_time(), tz=dt_timezone.utc)
-    row = running(liveness.identity())  # this very process...
+    row = running(identity())  # this very process...
     GeneratedPresentation.objects.filter(pk=row.pk).update(  # ...claimed it before it existed
         started_at=born - timedelta(hours=1))
-    assert liveness.recover_stalled().requeued == [row.pk]
+    assert lifecycle.recover_stalled().requeued == [row.pk]
 
 
 def test_a_live_worker_keeps_its_deck(empty_queue):
-    here = running(liveness.identity(), silent_for=timedelta(seconds=5))
+    here = running(identity(), silent_for=timedelta(seconds=5))
     elsewhere = running("another-host:4242", silent_for=timedelta(seconds=5))
-    assert liveness.recover_stalled().as_dict() == {"requeued": [], "failed": []}
+    assert lifecycle.recover_stalled().as_dict() == {"requeued": [], "failed": []}
     assert set(GeneratedPresentation.objects.values_list("status", flat=True)) == {Status.RUNNING}
     assert queued_funcs() == [] and here.pk != elsewhere.pk
 
@@ -155,7 +156,7 @@ def test_a_live_worker_keeps_its_deck(empty_queue):
 def test_after_the_last_attempt_the_deck_fails_with_the_reason(settings, empty_queue):
     settings.DECK_MAX_ATTEMPTS = 2
     row = running("another-host:4242", silent_for=timedelta(minutes=3), attempts=2)
-    assert liveness.recover_stalled().failed == [row.pk]
+    assert lifecycle.recover_stalled().failed == [row.pk]
     row.refresh_from_db()
     assert row.status == Status.FAILED and row.finished_at is not None
     assert "worker stopped before finishing" in row.error and "2 time" in row.error
@@ -165,7 +166,7 @@ def test_after_the_last_attempt_the_deck_fails_with_the_reason(settings, empty_q
 def test_rows_without_a_heartbeat_from_before_liveness_are_recovered(empty_queue):
     old = timezone.now() - timedelta(hours=2)
     row = queued(status=Status.RUNNING, started_at=old)  # left by a version without heartbeats
-    assert liveness.recover_stalled().requeued == [row.pk]
+    assert lifecycle.recover_stalled().requeued == [row.pk]
 
 
 def test_a_worker_that_lost_its_deck_drops_its_late_result(settings, tmp_path, empty_queue):
@@ -183,7 +184,7 @@ def test_a_worker_that_lost_its_deck_drops_its_late_result(settings, tmp_path, e
                 if current.stage == "render":
                     GeneratedPresentation.objects.filter(pk=row.pk).update(
                         heartbeat_at=timezone.now() - timedelta(hours=1))
-                    if liveness.recover_stalled().requeued == [row.pk]:
+                    if lifecycle.recover_stalled().requeued == [row.pk]:
                         taken_over.set()
                     return
                 time.sleep(0.01)

@@ -16,7 +16,7 @@ import pytest
 from django.db.models import Sum
 from pptx import Presentation
 
-from generator.decks import liveness
+from generator.decks import lifecycle
 from generator.models import ApiUsage, BudgetReservation, GeneratedPresentation
 from tests.conftest import FAKE_KEY, REPO, start_cluster, stop_cluster, wait_for_clusters
 from tests.generator.test_drafting import DECK, STORYLINE
@@ -176,7 +176,7 @@ def test_a_worker_killed_mid_deck_loses_it_to_another_and_it_finishes_once(
     dead = _kill_its_worker(pk, fake_openai, 1)  # SIGKILL: no hook runs, the row stays "running"
     assert GeneratedPresentation.objects.get(pk=pk).status == Status.RUNNING
     assert BudgetReservation.objects.filter(worker=dead).count() == 1
-    recovery = liveness.recover_stalled()  # what the every-minute schedule runs
+    recovery = lifecycle.recover_stalled()  # what the every-minute schedule runs
     assert recovery.requeued == [pk]
     assert BudgetReservation.objects.filter(worker=dead).count() == 0  # its hold released
     wait_until(lambda: settled([pk], (Status.DONE, Status.FAILED)), 90, "the retried deck")
@@ -195,9 +195,9 @@ def test_a_deck_whose_worker_is_killed_every_time_ends_failed_with_the_reason(
     client.force_login(alice)
     pk = _approved_brief(client, alice)
     _kill_its_worker(pk, fake_openai, 1)
-    assert liveness.recover_stalled().requeued == [pk]
+    assert lifecycle.recover_stalled().requeued == [pk]
     _kill_its_worker(pk, fake_openai, 2)
-    assert liveness.recover_stalled().failed == [pk]
+    assert lifecycle.recover_stalled().failed == [pk]
     row = GeneratedPresentation.objects.get(pk=pk)
     assert row.status == Status.FAILED and row.attempts == 2
     assert "worker stopped before finishing" in row.error

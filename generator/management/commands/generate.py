@@ -9,10 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from generator import files
-
-from generator.decks import generate
+from generator.decks import generate, lifecycle
 from generator.errors import GeneratorError
+from generator.llm.drafting import draft_deck, estimate
+from generator.material import intake, pack, review
 from generator.models import GeneratedPresentation
+from generator.sources import load_source
 
 
 class Command(BaseCommand):
@@ -58,8 +60,6 @@ class Command(BaseCommand):
 
     def _generate(self, source, brief, brief_file, out, asset) -> GeneratedPresentation:
         if source:
-            from generator.sources import load_source
-
             loaded = load_source(Path(source))
             return generate.generate_now(
                 spec=loaded.spec, source_kind=loaded.kind, source_text=loaded.text, out=out,
@@ -69,27 +69,22 @@ class Command(BaseCommand):
         return self._from_brief(text, out, asset)
 
     def _from_brief(self, text: str, out, asset) -> GeneratedPresentation | None:
-        from generator.llm.drafting import draft_deck, estimate
-        from generator.material import intake, pack
-
         material = pack.build([intake.from_path(Path(f)) for f in self._sources])
         self._print_estimate(estimate(text, material), material)
         if self._estimate_only:
             return None
-        generate.design_for(asset)  # an unknown asset fails before any paid call
-        row = GeneratedPresentation.objects.create(
-            source_kind=GeneratedPresentation.SourceKind.BRIEF, source_text=text,
-            status=GeneratedPresentation.Status.RUNNING, stage="draft", asset_id=asset,
-        )
+        # an unknown asset fails before any paid call; the deck is test-fitted in its design
+        fit = generate.Fit(generate.design_for(asset))
+        row = lifecycle.start_drafting(brief=text, asset_id=asset)
         try:
             if material:
                 pack.store(row.pk, material)
-            spec = draft_deck(brief=text, presentation=row, material=material)
+            spec = draft_deck(brief=text, presentation=row, material=material, fit=fit)
             self._print_flags(spec, material, text)
             return generate.generate_now(spec=spec, source_kind="brief", source_text=text,
-                                         out=out, asset_id=asset, presentation=row)
+                                         out=out, asset_id=asset, presentation=row, fit=fit)
         except Exception as exc:
-            generate.record_failure(row.pk, exc)
+            lifecycle.fail(row.pk, exc)
             raise
 
     def _print_estimate(self, figures: dict, material) -> None:
@@ -102,8 +97,6 @@ class Command(BaseCommand):
                "pages": pages})
 
     def _print_flags(self, spec, material, brief: str) -> None:
-        from generator.material import review
-
         for number, found in review.deck_flags(spec.model_dump(mode="json"), material,
                                                brief).items():
             self.stderr.write(_("slide %(number)d: numbers found in no source: %(numbers)s")

@@ -7,8 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from generator.learning import learn
 from generator.errors import InvalidDeckFile
+from generator.learning import learn
+from generator.previews.soffice import ensure_asset_thumbnails
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from None
         asset = learned.asset
         if thumbnails:
-            from generator.previews.soffice import ensure_asset_thumbnails
-
             ensure_asset_thumbnails(asset)
         self.stdout.write(_("design asset %(id)d: %(name)s (%(slides)d slides)") % {
             "id": asset.pk, "name": asset.filename, "slides": asset.slide_count})

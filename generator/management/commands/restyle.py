@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from generator import files
+from generator.decks.restyle import restyle
 from generator.errors import GeneratorError, InvalidDeckFile
 
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
                                    "regions (only list them)"))
 
     def handle(self, *args, deck: str, asset=None, output=None, no_pictures=False, **options):
-        from generator.decks.restyle import restyle
-
         path = Path(deck)
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path.name})

@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from generator import files
-
 from generator.decks import generate
+from generator.decks.revision import flags_for, revise_presentation
 from generator.errors import GeneratorError
 from generator.models import GeneratedPresentation
+from generator.spec import load_spec
 
 
 class Command(BaseCommand):
@@ -24,9 +25,6 @@ class Command(BaseCommand):
                             help=_("what to change, e.g. \"make this a waterfall\""))
 
     def handle(self, *args, presentation, slide, instruction, **options):
-        from generator.decks.revision import flags_for, revise_presentation
-        from generator.spec import load_spec
-
         try:
             row = GeneratedPresentation.objects.get(pk=presentation)
         except GeneratedPresentation.DoesNotExist:
