@@ -22,8 +22,11 @@ from pathlib import Path
 from pptx import Presentation
 
 from generator import files
-from generator.errors import SharedFilesError
+from generator.errors import PreviewError, SharedFilesError
+from generator.learning.learned_design import layout_map
 from generator.models import DesignAsset
+from generator.previews.soffice import asset_prefix, available, render_thumbnails
+from generator.render import xml
 
 logger = logging.getLogger(__name__)
 MANIFEST = "layouts.json"
@@ -44,8 +47,6 @@ class LayoutPictures:
 
 def used_layouts(asset: DesignAsset) -> list[str]:
     """The names of the layouts decks in this design use, cover first, content next."""
-    from generator.learning.learned_design import layout_map
-
     entries = [(p.pattern_name, p.pattern_data)
                for p in asset.patterns.filter(pattern_type="layout").order_by("pk")]
     mapping = layout_map(entries)
@@ -54,22 +55,16 @@ def used_layouts(asset: DesignAsset) -> list[str]:
 
 
 def picture_name(asset: DesignAsset, number: int) -> str:
-    from generator.previews.soffice import asset_prefix
-
     return f"{asset_prefix(asset)}/layout-{number}.png"
 
 
 def _manifest_name(asset: DesignAsset) -> str:
-    from generator.previews.soffice import asset_prefix
-
     return f"{asset_prefix(asset)}/{MANIFEST}"
 
 
 def state(asset: DesignAsset) -> LayoutPictures:
     """Whether the pictures exist (read from the manifest, stored last) and still show the
     layouts decks use (an asset learned again may use others: then they are due again)."""
-    from generator.previews.soffice import available
-
     try:
         with files.open(_manifest_name(asset)) as handle:
             manifest = json.load(handle)
@@ -90,8 +85,6 @@ def ensure_layout_pictures(asset: DesignAsset) -> LayoutPictures:
     """Render and store the pictures once; a failed render is recorded, never raised."""
     from pptx.exc import PythonPptxError
 
-    from generator.previews.soffice import PreviewError, available
-
     found = state(asset)
     if found.status != "pending" or not available():
         return found
@@ -106,8 +99,6 @@ def ensure_layout_pictures(asset: DesignAsset) -> LayoutPictures:
 
 
 def _publish(asset: DesignAsset, names: list[str]) -> None:
-    from generator.previews.soffice import render_thumbnails
-
     with tempfile.TemporaryDirectory(prefix="bcgslides-layouts-") as work:
         deck = Path(work) / "layouts.pptx"
         _empty_layouts_deck(asset.path, names, deck)
@@ -122,8 +113,6 @@ def _publish(asset: DesignAsset, names: list[str]) -> None:
 def _empty_layouts_deck(template: Path, names: list[str], target: Path) -> None:
     """A deck of one empty slide per layout in `names` (placeholders removed: only the
     template's own graphics show, as the layout probe saw them)."""
-    from generator.render import xml
-
     prs = Presentation(str(template))
     for slide in list(prs.slides):
         xml.delete_slide(prs, slide)

@@ -21,8 +21,14 @@ from pathlib import Path
 from PIL import Image
 from pptx import Presentation
 
-from generator.lint.styles import NS, ColorResolver, master_color_map, read_theme
-from generator.learning.surface import Behind, analyse, behind
+from generator.errors import PreviewError
+from generator.learning.learned_design import layout_map
+from generator.learning.surface import GRID_COLUMNS, Behind, Surface, analyse, behind
+from generator.ooxml import (background_color, draws_nothing, fill_under,
+                              has_slide_number_field, layout_colors, layouts_named,
+                              placeholder_colors)
+from generator.previews.soffice import available, render_thumbnails
+from generator.render import xml
 
 logger = logging.getLogger(__name__)
 PROBE_WIDTH = 480  # pixels: enough for colours and a 64-column grid, quick to render
@@ -36,10 +42,8 @@ def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
     template the XML reading accepts (a failed render falls back to XML).
     """
     prs = Presentation(str(path))
-    layouts = _layouts_named(prs, names[:MAX_LAYOUTS])
+    layouts = layouts_named(prs, names[:MAX_LAYOUTS])
     found = {name: _probe_xml(prs, layout) for name, layout in layouts.items()}
-    from generator.previews.soffice import PreviewError
-
     if not pictures_wanted() or not layouts:
         return _with_numbering(found, layouts)
     try:
@@ -61,12 +65,11 @@ def _with_numbering(found: dict[str, dict], layouts: dict[str, object]) -> dict[
 def numbers_pages(layout) -> bool:
     """Whether the layout (or its master) shows the slide number itself: a slide-number
     field in one of its own shapes, not in a placeholder (a badge drawn by the template)."""
-    A = "{%s}" % NS["a"]
     for source in (layout, layout.slide_master):
         for shape in source.shapes:
             if shape.is_placeholder:
                 continue
-            if any(field.get("type") == "slidenum" for field in shape._element.iter(f"{A}fld")):
+            if has_slide_number_field(shape):
                 return True
     return False
 
@@ -76,24 +79,11 @@ def pictures_wanted() -> bool:
     `LEARN_LAYOUT_PICTURES` is off (a test suite learning hundreds of files)."""
     from django.conf import settings
 
-    from generator.previews.soffice import available
-
     return settings.LEARN_LAYOUT_PICTURES and available()
-
-
-def _layouts_named(prs, names: list[str]) -> dict[str, object]:
-    by_name = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            by_name.setdefault(layout.name, layout)
-    return {name: by_name[name] for name in dict.fromkeys(names) if name in by_name}
 
 
 def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
     """One picture per layout: an empty slide of it, placeholders removed."""
-    from generator.previews.soffice import render_thumbnails
-    from generator.render import xml
-
     prs = Presentation(str(path))
     for slide in list(prs.slides):
         xml.delete_slide(prs, slide)
@@ -107,35 +97,6 @@ def _render_layouts(path: Path, names: list[str]) -> list[Image.Image]:
             with Image.open(picture) as image:
                 loaded.append(image.convert("RGB"))
         return loaded
-
-
-def own_colors(layout) -> dict[str, str]:
-    """Placeholder idx -> the text colour the template gives it (inherited through the
-    layout, the master placeholder and the master's text styles, colour map honoured)."""
-    from generator.lint.styles import level_style, master_styles
-
-    master = layout.slide_master
-    colors = ColorResolver(read_theme(master.part), _color_map(layout))
-    styles = master_styles(master)
-    found = {}
-    for ph in layout.placeholders:
-        kind = ph.placeholder_format.type
-        title = kind is not None and "TITLE" in str(kind)
-        chain = [ph._element.find(".//a:lstStyle", NS)]
-        base = getattr(ph, "_base_placeholder", None)
-        if base is not None:
-            chain.append(base._element.find(".//a:lstStyle", NS))
-        chain.append(styles.get("titleStyle" if title else "bodyStyle"))
-        color = None
-        for lst in chain:
-            level = level_style(lst, 0)
-            if level is not None and level.color_parent is not None:
-                color = colors.resolve(level.color_parent)
-                if color:
-                    break
-        found[str(ph.placeholder_format.idx)] = color or colors.resolve(_scheme_fill("tx1")) \
-            or "000000"
-    return found
 
 
 def _placeholder_boxes(layout) -> list[tuple[int, str, list[int]]]:
@@ -161,7 +122,7 @@ def _probe_picture(prs, layout, picture: Image.Image) -> dict:
                                 int((top + h) * sy)))
         if seen is not None:
             placeholders[str(idx)] = {"type": kind, **seen.to_json()}
-    own = own_colors(layout)
+    own = placeholder_colors(layout)
     for idx, data in placeholders.items():
         data["own"] = own.get(idx)
     return {"source": "picture", "background": surface.background,
@@ -174,8 +135,8 @@ def _probe_xml(prs, layout) -> dict:
     each placeholder the topmost filled shape of the layout or master (a picture or
     gradient there: unknown, and the placeholder keeps the template's own colour)."""
     background = xml_background(layout)
-    own = own_colors(layout)
-    colors = ColorResolver(read_theme(layout.slide_master.part), _color_map(layout))
+    own = placeholder_colors(layout)
+    colors = layout_colors(layout)
     placeholders = {}
     for idx, kind, box in _placeholder_boxes(layout):
         under = fill_under(layout, box, colors, background)
@@ -197,8 +158,6 @@ def xml_surface(prs, layout, background: str):
     """The graphics of a layout and its master as the XML places them (pictures, filled
     shapes, lines; not placeholders, not a full-slide backdrop) on the surface grid.
     None when there are none."""
-    from generator.learning.surface import GRID_COLUMNS, Surface
-
     width, height = int(prs.slide_width), int(prs.slide_height)
     boxes = []
     for source in (layout.slide_master, layout):
@@ -207,7 +166,7 @@ def xml_surface(prs, layout, background: str):
                 continue
             if shape.width >= width * 0.95 and shape.height >= height * 0.95:
                 continue  # a backdrop: its colour is what `xml_background` cannot read
-            if _invisible(shape):
+            if draws_nothing(shape):
                 continue
             boxes.append((int(shape.left), int(shape.top), int(shape.left + shape.width),
                           int(shape.top + max(shape.height, 12700))))
@@ -227,105 +186,16 @@ def xml_surface(prs, layout, background: str):
     return Surface(columns=columns, rows=rows, background=background, plain=plain)
 
 
-def _invisible(shape) -> bool:
-    """A shape that draws nothing: no fill, no line, no text."""
-    A = "{%s}" % NS["a"]
-    tag = shape._element.tag.rsplit("}", 1)[-1]
-    if tag in ("pic", "graphicFrame", "grpSp", "cxnSp"):
-        return False
-    sp_pr = shape._element.find("p:spPr", NS)
-    style = shape._element.find("p:style", NS)
-    filled = sp_pr is not None and sp_pr.find(f"{A}noFill") is None and any(
-        sp_pr.find(f"{A}{kind}") is not None
-        for kind in ("solidFill", "gradFill", "blipFill", "pattFill"))
-    if not filled and style is not None and sp_pr is not None \
-            and sp_pr.find(f"{A}noFill") is None:
-        ref = style.find(f"{A}fillRef")
-        filled = ref is not None and ref.get("idx", "0") != "0"
-    lined = sp_pr is not None and sp_pr.find(f"{A}ln") is not None \
-        and sp_pr.find(f"{A}ln/{A}noFill") is None
-    text = getattr(shape, "has_text_frame", False) and shape.has_text_frame \
-        and shape.text_frame.text.strip()
-    return not (filled or lined or text)
-
-
-def fill_under(layout, box: list[int], colors: ColorResolver, background: str | None
-                ) -> str | None:
-    """The colour under the centre of `box`: the topmost non-placeholder shape of the
-    layout, then of the master, that covers it; else the background.  None: unknown."""
-    A = "{%s}" % NS["a"]
-    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
-    for source in (layout, layout.slide_master):
-        for shape in reversed(list(source.shapes)):
-            if shape.is_placeholder or shape.left is None or shape.width is None:
-                continue
-            if not (shape.left <= x <= shape.left + shape.width
-                    and shape.top <= y <= shape.top + shape.height):
-                continue
-            tag = shape._element.tag.rsplit("}", 1)[-1]
-            if tag in ("pic", "graphicFrame", "grpSp"):
-                return None
-            sp_pr = shape._element.find("p:spPr", NS)
-            if sp_pr is None or sp_pr.find(f"{A}noFill") is not None:
-                continue
-            if sp_pr.find(f"{A}solidFill") is not None:
-                return colors.resolve(sp_pr.find(f"{A}solidFill"))
-            if sp_pr.find(f"{A}gradFill") is not None or sp_pr.find(f"{A}blipFill") is not None:
-                return None
-            ref = shape._element.find(f"p:style/{A}fillRef", NS)
-            if ref is not None and ref.get("idx", "0") != "0":
-                return colors.resolve(ref)
-    return background
-
-
 def xml_background(layout) -> str | None:
-    """The layout's background colour from the XML, the colour map honoured; None for a
-    picture background (what is behind text is then unknown)."""
-    master = layout.slide_master
-    colors = ColorResolver(read_theme(master.part), _color_map(layout))
-    A = "{%s}" % NS["a"]
-    for source in (layout, master):
-        bg = source._element.find("p:cSld/p:bg", NS)
-        if bg is None:
-            continue
-        pr = bg.find("p:bgPr", NS)
-        if pr is not None:
-            if pr.find(f"{A}solidFill") is not None:
-                return colors.resolve(pr.find(f"{A}solidFill"))
-            stops = pr.findall(f"{A}gradFill/{A}gsLst/{A}gs")
-            if stops:  # the middle stop stands for the whole gradient
-                return colors.resolve(stops[len(stops) // 2])
-            return None
-        ref = bg.find("p:bgRef", NS)
-        return colors.resolve(ref) if ref is not None else None
-    return colors.resolve(_scheme_fill("bg1"))
-
-
-def _color_map(layout) -> dict[str, str]:
-    mapping = master_color_map(layout.slide_master)
-    override = layout._element.find("p:clrMapOvr/a:overrideClrMapping", NS)
-    return dict(override.attrib) if override is not None else mapping
-
-
-def _scheme_fill(name: str):
-    from lxml import etree
-
-    A = "{%s}" % NS["a"]
-    fill = etree.Element(f"{A}solidFill")
-    etree.SubElement(fill, f"{A}schemeClr").set("val", name)
-    return fill
-
-
-def color_map_of(layout) -> dict[str, str]:
-    """The colour map in force on slides of `layout` (its override, else its master's)."""
-    return _color_map(layout)
+    """The layout's background colour from the XML, the colour map honoured (a gradient:
+    its middle stop); None for a picture background (what is behind text is then unknown)."""
+    return background_color((layout, layout.slide_master), layout_colors(layout),
+                            gradient_middle=True)
 
 
 def attach_probes(path: Path, patterns: list[dict]) -> list[dict]:
     """Add what was seen of the layouts decks use to their `layout` patterns
     (pattern_data["probe"]); returns `patterns`."""
-    from generator.learning.learned_design import layout_map
-
     entries = [(p["name"], p["data"]) for p in patterns if p["type"] == "layout"]
     used = list(dict.fromkeys(layout_map(entries).values()))
     if not used:

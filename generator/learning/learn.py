@@ -46,10 +46,12 @@ from generator.intake import ingest, removal_notes
 from generator.errors import InvalidDeckFile
 from generator.models import DesignAsset, DesignPattern
 from generator.colours import contrast_ratio
+from generator.learning.layout_probe import attach_probes
+from generator.ooxml import (chart_plot_types, chart_style_facts, master_text_size, read_theme,
+                              table_style_facts)
+from generator.previews.soffice import asset_prefix
 
 logger = logging.getLogger(__name__)
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _SNAP = int(Emu(914400 * 0.05))
 _LAYOUT_NAMES = {
     "cover": ("title slide", "タイトル スライド", "タイトルスライド", "表紙", "cover"),
@@ -160,8 +162,6 @@ def _clean_again(asset: DesignAsset) -> ingest.CheckedFile | None:
 
 def delete_asset(asset: DesignAsset) -> None:
     """Remove an asset, its patterns, its file and its thumbnails (from the shared store)."""
-    from generator.previews.soffice import asset_prefix
-
     name, thumbs = asset.storage_name, asset_prefix(asset)
     asset.delete()
     files.delete(name)
@@ -197,8 +197,6 @@ def extract(path: Path) -> list[dict]:
     except Exception:
         raise InvalidDeckFile(_("The deck cannot be read as a presentation: open it in "
                                 "PowerPoint and save it again.")) from None
-    from generator.lint.styles import read_theme
-
     theme = read_theme(prs.slide_master.part)
     colors = {slot: theme.colors.get(slot, "") for slot in ingest.THEME_SLOTS}
     edges = _left_edges(prs)
@@ -217,9 +215,7 @@ def extract(path: Path) -> list[dict]:
                  for index, slide in enumerate(prs.slides)]
     patterns.append(_typography(prs, sizes, families))
     patterns += _chart_and_table_styles(prs)
-    from generator.learning.layout_probe import attach_probes  # what the used layouts really look like
-
-    return attach_probes(path, patterns)
+    return attach_probes(path, patterns)  # what the used layouts really look like
 
 
 def _theme_colors(colors: dict[str, str]) -> dict:
@@ -404,11 +400,7 @@ def _typography(prs, sizes: dict, families: Counter) -> dict:
 
 
 def _master_size(prs, style: str) -> float | None:
-    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
-    element = prs.slide_master._element.find(f"p:txStyles/p:{style}/{A}lvl1pPr/{A}defRPr", ns)
-    if element is not None and element.get("sz"):
-        return int(element.get("sz")) / 100
-    return None
+    return master_text_size(prs.slide_master, style)
 
 
 def _chart_and_table_styles(prs) -> list[dict]:
@@ -436,27 +428,20 @@ def _chart_and_table_styles(prs) -> list[dict]:
 def _plot_types(frame) -> list[str]:
     """The plot elements of a chart python-pptx could not read (bar3DChart, ...)."""
     try:
-        area = frame.chart_part._element.find(f"{C}chart/{C}plotArea")
+        return chart_plot_types(frame.chart_part)
     except Exception:
         return []
-    return [child.tag.split("}")[-1] for child in (area if area is not None else [])
-            if isinstance(child.tag, str) and child.tag.endswith("Chart")]
 
 
 def _chart_style(chart) -> dict:
-    space = chart._chartSpace
-    colors = []
-    for ser in space.iter(f"{C}ser"):
-        fill = ser.find(f"{C}spPr/{A}solidFill/*")
-        colors.append(fill.get("val") if fill is not None else None)
-    gap = space.find(f".//{C}gapWidth")
+    facts = chart_style_facts(chart)
     data = {
         "chart_type": str(chart.chart_type).split(" ")[0],
-        "series_colors": colors,
-        "data_labels": space.find(f".//{C}dLbls/{C}showVal[@val='1']") is not None,
-        "gridlines": space.find(f".//{C}majorGridlines") is not None,
+        "series_colors": facts["series_colors"],
+        "data_labels": facts["data_labels"],
+        "gridlines": facts["gridlines"],
         "legend": chart.has_legend,
-        "gap_width": int(gap.get("val")) if gap is not None else None,
+        "gap_width": facts["gap_width"],
     }
     known = sum(1 for v in data.values() if v not in (None, []))
     return {"type": "chart_style", "name": "chart style", "data": data,
@@ -464,14 +449,7 @@ def _chart_style(chart) -> dict:
 
 
 def _table_style(frame) -> dict:
-    tbl_pr = frame.table._tbl.tblPr
-    style = tbl_pr.find(f"{A}tableStyleId")
-    first = frame.table.cell(0, 0)
-    fill = first._tc.find(f"{A}tcPr/{A}solidFill/*")
-    data = {"style_id": style.text if style is not None else None,
-            "first_row": tbl_pr.get("firstRow") == "1",
-            "banded_rows": tbl_pr.get("bandRow") == "1",
-            "header_fill": fill.get("val") if fill is not None else None}
+    data = table_style_facts(frame.table)
     known = sum(1 for v in data.values() if v not in (None,))
     return {"type": "table_style", "name": "table style", "data": data,
             "score": known / len(data)}

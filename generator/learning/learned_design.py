@@ -16,7 +16,7 @@ from generator.design import Box, Design, Fonts, Frames, Palette, Typography, de
 from generator.errors import GeneratorError
 from generator.models import DesignAsset
 from generator.colours import contrast_ratio, hue, mix
-from generator.learning.surface import Behind
+from generator.learning.surface import Behind, Surface
 
 MIN_MARGIN = int(Inches(0.3))
 BODY_CONTRAST = 4.5
@@ -258,8 +258,6 @@ def _clear_of_graphics(frames: Frames, probe: dict | None, width: int, height: i
     own graphics (a slide-number badge, a footer band) when the layout picture shows any."""
     if not probe or not probe.get("mask"):
         return frames
-    from generator.learning.surface import Surface
-
     surface = Surface.from_mask(probe["mask"], probe.get("background") or "FFFFFF")
 
     def covered(box: Box) -> float:

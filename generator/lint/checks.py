@@ -11,7 +11,13 @@ from generator.design import Box
 from generator.fonts import measurer
 from generator.colours import contrast_ratio
 from generator.render.text import wrap
-from generator.lint.styles import A, BODY_TYPES, DEFAULT_SIZE_PT, NS, TITLE_TYPES, ColorResolver, LevelStyle, level_style, master_color_map, master_styles, merge, paragraph_properties, placeholder_chain, placeholder_type, read_theme, run_style
+from generator.ooxml import (BODY_TYPES, DEFAULT_SIZE_PT, TITLE_TYPES, BodyProperties,
+                              ColorResolver, LevelStyle, background_color, body_properties,
+                              color_map, default_text_style, fill_under, group_child_frame,
+                              level_style, master_styles, merge, own_list_style,
+                              paragraph_parts, placeholder_chain, placeholder_key,
+                              placeholder_type, read_theme, shape_description, shape_fill,
+                              shape_tag, style_font_color)
 
 EMU_PER_PT = 12700
 OFF_SLIDE_TOLERANCE = int(0.5 * EMU_PER_PT)
@@ -19,7 +25,6 @@ HEIGHT_TOLERANCE = 0.04
 MIN_CONTRAST = 4.5
 MAX_BULLETS = 6
 MAX_TITLE_LINES = 2
-DEFAULT_INSETS = (91440, 45720, 91440, 45720)  # left, top, right, bottom
 _SOURCE_WORDS = ("source", "sources", "出典", "出所", "資料")
 _FIELD_PLACEHOLDERS = {"dt", "ftr", "sldNum", "hdr"}
 
@@ -50,14 +55,9 @@ class SlideChecker:
         self.width, self.height = prs.slide_width, prs.slide_height
         self.master = slide.slide_layout.slide_master
         self.theme = read_theme(self.master.part)
-        color_map = master_color_map(self.master)
-        override = slide._element.find("p:clrMapOvr/a:overrideClrMapping", NS)
-        if override is not None:
-            color_map = dict(override.attrib)
-        self.colors = ColorResolver(self.theme, color_map)
+        self.colors = ColorResolver(self.theme, color_map(slide, self.master))
         self.styles = master_styles(self.master)
-        default = prs.part._element.find("p:defaultTextStyle", NS)
-        self.default_style = default
+        self.default_style = default_text_style(prs)
         self.background = self._slide_background()
 
     # -- walking shapes -----------------------------------------------------------------------
@@ -93,15 +93,11 @@ class SlideChecker:
                       int(width * sx), int(height * sy))
 
     def _group_transform(self, group, parent):
-        xfrm = group._element.find("p:grpSpPr/a:xfrm", NS)
+        frame = group_child_frame(group)
         outer = self._bounds(group, parent)
-        if xfrm is None:
+        if frame is None:
             return (outer.left, outer.top, 1.0, 1.0, 0, 0)
-        ch_off, ch_ext = xfrm.find(f"{A}chOff"), xfrm.find(f"{A}chExt")
-        cx = int(ch_off.get("x", 0)) if ch_off is not None else 0
-        cy = int(ch_off.get("y", 0)) if ch_off is not None else 0
-        cw = int(ch_ext.get("cx", 0)) if ch_ext is not None else 0
-        chh = int(ch_ext.get("cy", 0)) if ch_ext is not None else 0
+        cx, cy, cw, chh = frame
         sx = outer.width / cw if cw else 1.0
         sy = outer.height / chh if chh else 1.0
         return (outer.left, outer.top, sx, sy, cx, cy)
@@ -124,20 +120,18 @@ class SlideChecker:
         return placeholder_type(shape) in TITLE_TYPES or shape.name == "Title"
 
     def _text(self, shape, bounds: Box, placed, is_title: bool):
-        body = shape.text_frame._txBody
-        body_pr = body.find(f"{A}bodyPr")
-        if body_pr is not None and body_pr.get("vert") not in (None, "horz"):
+        body = body_properties(shape.text_frame)
+        if body.vertical:
             return  # vertical text: not measured
         lines = self._lines(shape)
         if not any(line.text.strip() for line in lines):
-            if shape.is_placeholder and self._placeholder_key(shape) not in _FIELD_PLACEHOLDERS:
+            if shape.is_placeholder and placeholder_key(shape) not in _FIELD_PLACEHOLDERS:
                 yield (shape.name, "empty_placeholder", "warning",
                        f"'{shape.name}' is an empty placeholder ('Click to add text' in PowerPoint)")
             return
-        scale, reduction = _autofit(body_pr)
-        yield from self._min_font(shape, lines, scale)
-        wrapped, height = self._measure(lines, bounds, body_pr, scale, reduction)
-        yield from self._overflow(shape, bounds, body_pr, lines, wrapped, height)
+        yield from self._min_font(shape, lines, body.font_scale)
+        wrapped, height = self._measure(lines, bounds, body)
+        yield from self._overflow(shape, bounds, body, lines, wrapped, height)
         if is_title and sum(len(w) for w in wrapped) > MAX_TITLE_LINES:
             yield (shape.name, "title_lines", "error",
                    f"the action title runs to {sum(len(w) for w in wrapped)} lines "
@@ -148,13 +142,8 @@ class SlideChecker:
                    f"{bullets} bullets in one text body (at most {MAX_BULLETS})")
         yield from self._contrast(shape, bounds, placed, lines)
 
-    def _placeholder_key(self, shape) -> str:
-        ph = shape._element.find(".//p:nvPr/p:ph", NS)
-        return ph.get("type", "body") if ph is not None else ""
-
     def _chain(self, shape, level: int) -> list[LevelStyle | None]:
-        body = shape.text_frame._txBody
-        chain = [level_style(body.find(f"{A}lstStyle"), level)]
+        chain = [level_style(own_list_style(shape), level)]
         kind = placeholder_type(shape)
         if shape.is_placeholder:
             chain += [level_style(lst, level) for lst in placeholder_chain(shape)]
@@ -170,41 +159,32 @@ class SlideChecker:
 
     def _lines(self, shape) -> list[Line]:
         lines = []
-        style_color = _shape_style_font_color(shape)
+        style_color = style_font_color(shape)
         for paragraph in shape.text_frame.paragraphs:
-            p = paragraph._p
-            ppr = p.find(f"{A}pPr")
-            level = int(ppr.get("lvl", "0")) if ppr is not None else 0
-            chain = self._chain(shape, level)
-            own = paragraph_properties(ppr) if ppr is not None else None
-            local = merge([own, chain[0]])  # the shape's own say, above its p:style
-            inherited = merge([own, *chain])
-            lines.append(self._line(p, level, inherited, local, style_color))
+            parts = paragraph_parts(paragraph)
+            chain = self._chain(shape, parts.level)
+            local = merge([parts.own, chain[0]])  # the shape's own say, above its p:style
+            inherited = merge([parts.own, *chain])
+            lines.append(self._line(parts, inherited, local, style_color))
         return lines
 
-    def _line(self, p, level: int, inherited: LevelStyle, local: LevelStyle,
-              style_color) -> Line:
+    def _line(self, parts, inherited: LevelStyle, local: LevelStyle, style_color) -> Line:
         text_parts, sizes, first = [], [], None
-        for child in p:
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag in ("r", "fld"):
-                rpr = child.find(f"{A}rPr")
-                style = merge([run_style(rpr), inherited])
-                text = child.findtext(f"{A}t") or ""
-                text_parts.append(text)
-                if text.strip():
-                    sizes.append(style.size or DEFAULT_SIZE_PT)
-                    first = first or style
-            elif tag == "br":
-                text_parts.append("\n")
-        style = first or merge([run_style(p.find(f"{A}endParaRPr")), inherited])
+        for text, own in parts.pieces:
+            text_parts.append(text)
+            if own is None:
+                continue  # a line break
+            style = merge([own, inherited])
+            if text.strip():
+                sizes.append(style.size or DEFAULT_SIZE_PT)
+                first = first or style
+        style = first or merge([parts.end, inherited])
         latin = self.theme.font(style.latin or "+mn-lt", False) or "Arial"
         ea = self.theme.font(style.ea or "+mn-ea", True) or latin
-        run_color = first_color if (first_color := _run_color(p)) is not None else None
-        color = (self.colors.resolve(run_color) or self.colors.resolve(local.color_parent)
+        color = (self.colors.resolve(parts.run_color) or self.colors.resolve(local.color_parent)
                  or style_color or self.colors.resolve(inherited.color_parent)
-                 or self.colors.resolve(_scheme("tx1")))
-        return Line(text="".join(text_parts), level=level,
+                 or self.colors.scheme("tx1"))
+        return Line(text="".join(text_parts), level=parts.level,
                     size=max(sizes) if sizes else (style.size or DEFAULT_SIZE_PT),
                     latin=latin, ea=ea, bold=bool(style.bold), bullet=bool(inherited.bullet),
                     margin=inherited.margin_left or 0,
@@ -217,11 +197,12 @@ class SlideChecker:
             yield (shape.name, "min_font", "error",
                    f"text at {min(sizes):g} pt (the minimum is {self.min_font_pt:g} pt)")
 
-    def _measure(self, lines: list[Line], bounds: Box, body_pr, scale: float,
-                 reduction: float) -> tuple[list[list[str]], float]:
-        left, top, right, bottom = _insets(body_pr)
+    def _measure(self, lines: list[Line], bounds: Box, body: BodyProperties
+                 ) -> tuple[list[list[str]], float]:
+        scale, reduction = body.font_scale, body.line_reduction
+        left, top, right, bottom = body.insets
         width_pt = (bounds.width - left - right) / EMU_PER_PT
-        no_wrap = body_pr is not None and body_pr.get("wrap") == "none"
+        no_wrap = body.no_wrap
         wrapped, height = [], 0.0
         for index, line in enumerate(lines):
             size = line.size * scale
@@ -237,15 +218,15 @@ class SlideChecker:
                 height += line.space_before * scale
         return wrapped, height
 
-    def _overflow(self, shape, bounds, body_pr, lines, wrapped, height):
-        if body_pr is not None and body_pr.find(f"{A}spAutoFit") is not None:
+    def _overflow(self, shape, bounds, body: BodyProperties, lines, wrapped, height):
+        if body.grows:
             return  # the box grows with its text
-        left, top, right, bottom = _insets(body_pr)
+        left, top, right, bottom = body.insets
         available = (bounds.height - top - bottom) / EMU_PER_PT
         if height > available * (1 + HEIGHT_TOLERANCE) + 1:
             yield (shape.name, "overflow", "error",
                    f"text needs {height:.0f} pt of height; the box has {available:.0f} pt")
-        if body_pr is not None and body_pr.get("wrap") == "none":
+        if body.no_wrap:
             width_pt = (bounds.width - left - right) / EMU_PER_PT
             for line, pieces in zip(lines, wrapped):
                 metric = measurer(line.latin, line.ea, line.bold)
@@ -271,46 +252,33 @@ class SlideChecker:
                 return
 
     def _behind(self, shape, bounds: Box, placed) -> str | None:
-        own = _fill_of(shape._element, self.colors)
+        own = shape_fill(shape, self.colors)
         if own is not None:
             return None if own == "" else own
         x, y = bounds.left + bounds.width // 2, bounds.top + bounds.height // 2
         for other, other_bounds in reversed(placed):
             if not other_bounds.contains(x, y):
                 continue
-            fill = _fill_of(other._element, self.colors)
+            fill = shape_fill(other, self.colors)
             if fill == "":
                 return None  # a picture or gradient behind: not judged
             if fill is not None:
                 return fill
         # nothing of the slide's own behind it: the layout's and master's graphics
         # (a banner, a picture) are, then the background (None: cannot be judged here)
-        from generator.learning.layout_probe import fill_under
-
         return fill_under(self.slide.slide_layout, bounds.to_json(), self.colors,
                           self.background)
 
     def _slide_background(self) -> str | None:
-        for source in (self.slide, self.slide.slide_layout, self.master):
-            bg = source._element.find("p:cSld/p:bg", NS)
-            if bg is None:
-                continue
-            fill = bg.find(f"p:bgPr/{A}solidFill", NS)
-            if fill is not None:
-                return self.colors.resolve(fill)
-            ref = bg.find("p:bgRef", NS)
-            if ref is not None:
-                return self.colors.resolve(ref)
-            return None  # a picture or gradient background
-        return self.colors.resolve(_scheme("bg1"))
+        """None for a picture or gradient background."""
+        return background_color((self.slide, self.slide.slide_layout, self.master), self.colors)
 
     # -- pictures and slide-level warnings -----------------------------------------------------------
     def _picture(self, shape):
-        element = shape._element
-        if element.tag.rsplit("}", 1)[-1] != "pic":
+        if shape_tag(shape) != "pic":
             return
-        c_nv_pr = element.find(".//p:cNvPr", NS)
-        if c_nv_pr is not None and not (c_nv_pr.get("descr") or "").strip():
+        description = shape_description(shape)
+        if description is not None and not description.strip():
             yield (shape.name, "alt_text", "warning", f"picture '{shape.name}' has no alt text")
 
     def _slide_warnings(self, titled: bool):
@@ -331,74 +299,6 @@ class SlideChecker:
                         part.strip().startswith(_SOURCE_WORDS) for part in text.split("\n")):
                     return True
         return False
-
-
-def _run_color(p):
-    """The fill of the first non-empty run's own rPr, if it sets one."""
-    for child in p:
-        if child.tag.rsplit("}", 1)[-1] in ("r", "fld") and (child.findtext(f"{A}t") or "").strip():
-            rpr = child.find(f"{A}rPr")
-            return rpr.find(f"{A}solidFill") if rpr is not None else None
-    return None
-
-
-def _scheme(name: str):
-    from lxml import etree
-
-    fill = etree.Element(f"{A}solidFill")
-    etree.SubElement(fill, f"{A}schemeClr").set("val", name)
-    return fill
-
-
-def _fill_of(element, colors: ColorResolver) -> str | None:
-    """A shape's own fill: RGB, '' for an unjudgeable fill (picture, gradient), None for none."""
-    tag = element.tag.rsplit("}", 1)[-1]
-    if tag == "pic":
-        return ""
-    sp_pr = element.find("p:spPr", NS)
-    if sp_pr is None:
-        return None
-    if sp_pr.find(f"{A}solidFill") is not None:
-        return colors.resolve(sp_pr.find(f"{A}solidFill")) or ""
-    if sp_pr.find(f"{A}gradFill") is not None or sp_pr.find(f"{A}blipFill") is not None:
-        return ""
-    if sp_pr.find(f"{A}noFill") is not None:
-        return None
-    style_fill = element.find(f"p:style/{A}fillRef", NS)
-    if style_fill is not None and style_fill.get("idx", "0") != "0":
-        return colors.resolve(style_fill) or ""
-    return None
-
-
-def _shape_style_font_color(shape) -> str | None:
-    ref = shape._element.find(f"p:style/{A}fontRef", NS)
-    if ref is None:
-        return None
-    resolver = None
-    try:
-        slide_master = shape.part.slide.slide_layout.slide_master
-        resolver = ColorResolver(read_theme(slide_master.part), master_color_map(slide_master))
-    except AttributeError:
-        return None
-    return resolver.resolve(ref)
-
-
-def _autofit(body_pr) -> tuple[float, float]:
-    if body_pr is None:
-        return 1.0, 0.0
-    norm = body_pr.find(f"{A}normAutofit")
-    if norm is None:
-        return 1.0, 0.0
-    scale = int(norm.get("fontScale", "100000")) / 100000
-    reduction = int(norm.get("lnSpcReduction", "0")) / 100000
-    return scale, reduction
-
-
-def _insets(body_pr) -> tuple[int, int, int, int]:
-    if body_pr is None:
-        return DEFAULT_INSETS
-    return tuple(int(body_pr.get(name, default)) for name, default in
-                 zip(("lIns", "tIns", "rIns", "bIns"), DEFAULT_INSETS))
 
 
 def _inches(value: int) -> str:

@@ -22,7 +22,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
 from PIL import Image, ImageChops
 from pptx import Presentation
 
@@ -31,9 +30,8 @@ from generator.render import xml
 from generator.colours import contrast_ratio, distance, hex_of
 from generator.learning.surface import analyse
 from generator.lint.checks import SlideChecker
-from generator.lint.styles import A, NS
-
-P = "{%s}" % NS["p"]
+from generator.ooxml import shape_tag
+from generator.previews.soffice import render_thumbnails
 
 INK_THRESHOLD = 48  # channel difference between the picture and its bare copy: a glyph
 LARGE_PT, LARGE_BOLD_PT = 18.0, 14.0
@@ -57,8 +55,6 @@ def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
 
     Renders the bare copy with LibreOffice (raises `PreviewError` when it fails).
     """
-    from generator.previews.soffice import render_thumbnails
-
     prs = Presentation(str(deck))
     if not pictures or len(pictures) != len(prs.slides):
         return []
@@ -96,10 +92,8 @@ def _layouts_used(prs) -> list[str]:
 def _bare_copy(deck: Path, layouts: list[str]):
     """The deck with every text emptied, then one empty slide per layout in `layouts`."""
     prs = Presentation(str(deck))
-    for slide in prs.slides:  # text boxes and shapes; tables keep theirs (their rows
-        for shape in slide._element.iter(f"{P}sp"):  # would shrink without it)
-            for text in shape.iter(f"{A}t"):
-                text.text = ""
+    for slide in prs.slides:
+        xml.empty_shape_texts(slide)
     xml.add_empty_layout_slides(prs, layouts)
     return prs
 
@@ -123,7 +117,7 @@ class _SlidePictures:
         issues: list[RenderedIssue] = []
         texts, frames, content = [], [], []
         for shape, bounds in self.checker._shapes(self.slide.shapes, None):
-            tag = etree.QName(shape._element).localname
+            tag = shape_tag(shape)
             if tag not in _CONTENT_TAGS or tag == "grpSp":
                 continue
             box = self._pixels(bounds)
@@ -304,4 +298,4 @@ def _gap(box, x: float, y: float) -> float:
     return dx * dx + dy * dy
 
 
-__all__ = ["RenderedIssue", "lint_pictures", "NS"]
+__all__ = ["RenderedIssue", "lint_pictures"]

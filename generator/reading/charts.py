@@ -6,9 +6,9 @@ chart over as a picture of its region and lists it).
 
 from __future__ import annotations
 
+from generator.ooxml import (chart_series, series_categories, series_name, series_numbers,
+                              series_point_labels, value_axis_crossings)
 from generator.spec import MAX_CATEGORIES, MAX_SERIES, ChartSpec
-
-C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 
 # python-pptx XL_CHART_TYPE names -> our chart types, by prefix (longest first)
 _TYPES = (
@@ -61,10 +61,10 @@ def _categories(chart, kind: str) -> dict | None:
     chart; read from the XML, as python-pptx cannot read some plots, e.g. 3-D area)."""
     categories: list[str] = []
     series = []
-    for element in chart._chartSpace.xpath(".//c:plotArea/*/c:ser"):
+    for element in chart_series(chart):
         if not categories:
-            categories = _texts(element.find(f"{C}cat"))
-        values = _numbers(element, "val")
+            categories = series_categories(element)
+        values = series_numbers(element, "val")
         series.append({"name": _xml_series_name(element, len(series)), "values": values})
     if not series or len(series) > MAX_SERIES:
         return None
@@ -114,33 +114,8 @@ def _waterfall(categories: list[str], series: list[dict]) -> dict | None:
     return chart
 
 
-def _texts(element) -> list[str]:
-    """The cached labels of `c:cat` (text or numbers; the last level of multi-level ones)."""
-    if element is None:
-        return []
-    cache = element.find(f".//{C}strCache")
-    if cache is None:
-        cache = element.find(f".//{C}numCache")
-    if cache is None:
-        levels = element.findall(f".//{C}lvl")
-        cache = levels[0] if levels else None
-    if cache is None:
-        return []
-    count_el = cache.find(f"{C}ptCount")
-    points = cache.findall(f"{C}pt")
-    count = int(count_el.get("val")) if count_el is not None else len(points)
-    labels = [""] * count
-    for point in points:
-        index = int(point.get("idx", "0"))
-        v = point.find(f"{C}v")
-        if v is not None and 0 <= index < count:
-            labels[index] = " ".join((v.text or "").split())[:200]
-    return labels
-
-
 def _xml_series_name(element, index: int) -> str:
-    name = " ".join(" ".join(element.xpath("./c:tx//c:v/text() | ./c:tx//a:t/text()")).split())
-    return name[:200] or f"Series {index + 1}"
+    return series_name(element)[:200] or f"Series {index + 1}"
 
 
 def _fitting_kind(kind: str, series: list[dict], width: int) -> str:
@@ -155,34 +130,15 @@ def _fitting_kind(kind: str, series: list[dict], width: int) -> str:
     return kind
 
 
-def _numbers(element, tag: str) -> list[float | None]:
-    """The cached numbers of `c:xVal`/`c:yVal`/`c:bubbleSize` under a series element."""
-    found = element.find(f"{C}{tag}")
-    if found is None:
-        return []
-    cache = found.find(f".//{C}numCache")
-    if cache is None:
-        return []
-    count_el = cache.find(f"{C}ptCount")
-    count = int(count_el.get("val")) if count_el is not None else 0
-    values: list[float | None] = [None] * count
-    for point in cache.findall(f"{C}pt"):
-        index = int(point.get("idx", "0"))
-        v = point.find(f"{C}v")
-        if v is not None and 0 <= index < count:
-            values[index] = float(v.text)
-    return values
-
-
 def _xy(chart, kind: str) -> dict | None:
     points = []
-    for index, element in enumerate(chart._chartSpace.xpath(".//c:plotArea/*/c:ser")):
-        xs, ys = _numbers(element, "xVal"), _numbers(element, "yVal")
-        sizes = _numbers(element, "bubbleSize") if kind == "bubble" else []
+    for index, element in enumerate(chart_series(chart)):
+        xs, ys = series_numbers(element, "xVal"), series_numbers(element, "yVal")
+        sizes = series_numbers(element, "bubbleSize") if kind == "bubble" else []
         if not xs:  # x values as text or missing: PowerPoint numbers the points 1..n
             xs = [float(i + 1) for i in range(len(ys))]
         name = _xml_series_name(element, index)
-        labels = _point_labels(element)
+        labels = series_point_labels(element)
         for i, (x, y) in enumerate(zip(xs, ys)):
             if x is None or y is None:
                 continue
@@ -205,17 +161,6 @@ def _xy(chart, kind: str) -> dict | None:
     return {"type": kind, "points": points}
 
 
-def _point_labels(element) -> dict[int, str]:
-    """Each point's own data-label text (a scatter or bubble point's name)."""
-    labels = {}
-    for label in element.xpath("./c:dLbls/c:dLbl"):
-        index = label.find(f"{C}idx")
-        text = " ".join(" ".join(label.xpath("./c:tx//a:t/text()")).split())
-        if index is not None and text:
-            labels[int(index.get("val"))] = text[:200]
-    return labels
-
-
 def read_growth_share(chart, quadrant_labels: list[str]) -> dict | None:
     """A growth-share matrix this renderer drew (a bubble chart: relative share, growth,
     revenue; its thresholds where the axes cross) back as its items."""
@@ -225,7 +170,7 @@ def read_growth_share(chart, quadrant_labels: list[str]) -> dict | None:
     slide = {"kind": "growth_share", "items": [
         {"name": p["label"], "market_growth": p["y"], "relative_share": p["x"],
          "revenue": p["size"]} for p in data["points"]]}
-    crossings = chart._chartSpace.xpath(".//c:valAx/c:crossesAt/@val")
+    crossings = value_axis_crossings(chart)
     if len(crossings) == 2:
         slide["growth_threshold"], slide["share_threshold"] = (float(crossings[0]),
                                                                float(crossings[1]))

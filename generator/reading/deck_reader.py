@@ -29,9 +29,12 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
 from generator.errors import InvalidDeckFile, SpecError
+from generator.intake.ingest import receive
+from generator.ooxml import (DIAGRAM_NS, graphic_uris, has_picture_fill, paragraph_has_slide_number,
+                              paragraph_margin, plays_media, shape_description)
 from generator.reading.charts import read_chart, read_growth_share
 from generator.reading.own_shapes import own_text_shape, read_own
-from generator.reading.regions import Region, crop_regions
+from generator.reading.regions import Region, crop_regions, render_source
 from generator.render.words import word
 from generator.spec import MAX_NOTES_CHARS, MAX_TEXT_CHARS, DeckSpec, load_spec
 
@@ -53,7 +56,6 @@ _TITLE_PLACEHOLDERS = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE,
                        PP_PLACEHOLDER.VERTICAL_TITLE}
 _APPENDIX_TITLES = {"Appendix", "参考資料", "付録", "Appendices"}
 GROWTH_SHARE = "Growth-Share Matrix"  # this renderer's name for its growth-share chart
-_SMARTART = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 
 
 @dataclass
@@ -83,9 +85,6 @@ def read_upload(source: BinaryIO | Path, pictures: Path, *, filename: str = "",
     where the slide-picture pipeline is available) for a before/after view.
     Raises `InvalidDeckFile` with a clear message for anything intake refuses.
     """
-    from generator.intake.ingest import receive
-    from generator.reading.regions import render_source
-
     checked = receive(source, filename=filename)
     try:
         read = read_deck(checked.path, pictures, regions=regions)
@@ -174,8 +173,7 @@ def _paragraphs(frame) -> list[tuple[int, str]]:
         text = _clean("".join(run.text for run in paragraph.runs) if paragraph.runs
                       else paragraph.text)
         if text:
-            margin = paragraph._p.pPr.get("marL") if paragraph._p.pPr is not None else None
-            found.append((paragraph.level, text, int(margin) if margin else 0))
+            found.append((paragraph.level, text, paragraph_margin(paragraph)))
     if found and not any(level for level, _t, _m in found):
         ranks = {margin: rank for rank, margin in enumerate(sorted({m for _l, _t, m in found}))}
         return [(ranks[margin], text) for _l, text, margin in found]
@@ -184,8 +182,7 @@ def _paragraphs(frame) -> list[tuple[int, str]]:
 
 def _only_page_number(paragraph) -> bool:
     """A paragraph that is just a slide-number field (a page number, not content)."""
-    fields = paragraph._p.xpath("./a:fld[@type='slidenum']")
-    return bool(fields) and not any(run.text.strip() for run in paragraph.runs)
+    return paragraph_has_slide_number(paragraph) and not any(run.text.strip() for run in paragraph.runs)
 
 
 def _points(lines: list[tuple[int, str]]) -> list[dict]:
@@ -308,17 +305,15 @@ class _Reader:
                 content.blocks.append((shape, lines))
 
     def _unmappable(self, shape, kind) -> str:
-        if kind == MSO_SHAPE_TYPE.MEDIA or shape._element.xpath(
-                ".//*[local-name()='videoFile' or local-name()='audioFile']"):
+        if kind == MSO_SHAPE_TYPE.MEDIA or plays_media(shape):
             return _("a video or sound")
         if kind in (MSO_SHAPE_TYPE.EMBEDDED_OLE_OBJECT, MSO_SHAPE_TYPE.LINKED_OLE_OBJECT):
             return _("an embedded object")
-        if shape._element.tag.endswith("}graphicFrame"):
-            uris = shape._element.xpath(".//*[local-name()='graphicData']/@uri")
-            if any(uri == _SMARTART for uri in uris):
-                return _("a SmartArt graphic")
-            if any("ole" in uri.lower() for uri in uris):
-                return _("an embedded object")
+        uris = graphic_uris(shape)
+        if any(uri == DIAGRAM_NS for uri in uris):
+            return _("a SmartArt graphic")
+        if any("ole" in uri.lower() for uri in uris):
+            return _("an embedded object")
         has_text = shape.has_text_frame and shape.text_frame.text.strip()
         if kind == MSO_SHAPE_TYPE.FREEFORM and not has_text:
             return _("a free-form drawing")
@@ -340,7 +335,7 @@ class _Reader:
         except Exception:  # EMF, WMF, SVG...: the rendered region stands in for it
             target.unlink(missing_ok=True)
             return None
-        alt = _clean(shape._element.xpath("string(.//*[local-name()='cNvPr']/@descr)") or "")
+        alt = _clean(shape_description(shape) or "")
         return {"path": name, "alt": alt[:MAX_TEXT_CHARS]}
 
     def _take_source_lines(self, content: _Content) -> None:
@@ -512,7 +507,7 @@ def _shape_type(shape):
 
 
 def _has_image(shape) -> bool:
-    return bool(shape._element.xpath("./*[local-name()='blipFill']")) and shape.is_placeholder
+    return has_picture_fill(shape) and shape.is_placeholder
 
 
 def _divider(number: int, title: str, subtitle: str, lines, layout: str,

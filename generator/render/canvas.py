@@ -245,9 +245,7 @@ class Canvas:
         if name:
             shape.name = name
         if behind:
-            tree = self.slide.shapes._spTree
-            tree.remove(shape._element)
-            tree.insert(2, shape._element)  # after nvGrpSpPr and grpSpPr
+            xml.send_to_back(self.slide, shape)
         return shape
 
     def _style_shape(self, shape, fill: str | None, line: str | None,

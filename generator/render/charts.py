@@ -326,7 +326,7 @@ def _segment_label_colors(ctx: SlideContext, plot, spec, accents: list[str]) -> 
             label.font.size = Pt(ctx.design.type.label)
             ctx.canvas.paint(label.font.color,
                              ctx.canvas.text_color_on(accents[index % len(accents)]))
-            xml.set_point_label_content(label._dLbl, number_format=number_format,
+            xml.set_point_label_content(label, number_format=number_format,
                                         category=True, separator="\n")
 
 

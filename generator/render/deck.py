@@ -222,4 +222,4 @@ def _remove_empty_placeholders(slide) -> None:
     """Placeholders left empty would show 'Click to add text' in PowerPoint: drop them."""
     for shape in list(slide.placeholders):
         if shape.has_text_frame and not shape.text_frame.text.strip():
-            shape._element.getparent().remove(shape._element)
+            xml.remove_shape(shape)

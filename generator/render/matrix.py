@@ -22,6 +22,7 @@ from generator.render import xml
 from generator.render.chartdata import StableBubbleChartData
 from generator.render.deck import SlideContext
 from generator.render.registry import register
+from generator.render.text import Paragraph
 
 _AXIS_BAND = int(Inches(0.45))
 _GAP = int(Inches(0.08))
@@ -50,8 +51,6 @@ def build_matrix(ctx: SlideContext, slide) -> None:
 
 def _quadrant_text(ctx: SlideContext, box: Box, quadrant, index: int, color: str,
                    dim_body: bool) -> None:
-    from generator.render.text import Paragraph
-
     design = ctx.design
     inner = box.inset(int(Inches(0.15)), int(Inches(0.1)))
     paragraphs = [Paragraph(quadrant.title, bold=True)]

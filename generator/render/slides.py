@@ -4,6 +4,8 @@ two-column comparison, KPI numbers and quote.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches
 
@@ -11,9 +13,11 @@ from generator import colours
 from generator.design import Box
 from generator.errors import SpecError
 from generator.render.canvas import Overflow, bullets
+from generator.render import xml
 from generator.render.deck import SlideContext, appendix_title, draw_page_number
 from generator.render.registry import register, split_list
 from generator.render.text import Paragraph
+from generator.spec import no_local_pictures, picture_path_problem
 
 _GAP = int(Inches(0.3))
 
@@ -80,7 +84,7 @@ def _fill_placeholder(ctx: SlideContext, placeholder, paragraphs, *, field: str,
     except Overflow:
         if fallback is None:
             raise
-        placeholder._element.getparent().remove(placeholder._element)
+        xml.remove_shape(placeholder)
         ctx.canvas.text(fallback, paragraphs, field=field, size=size, min_size=min_size,
                         heading=heading, max_lines=max_lines,
                         color=_on_layout(ctx, "heading" if heading else "text"),
@@ -286,7 +290,7 @@ def build_message(ctx: SlideContext, slide) -> None:
         text_box, picture_box = body.take_left(int(body.width * 0.5), _GAP)
         canvas.picture(_image_path(ctx, slide.image.path), picture_box, name="Picture")
         if slide.image.alt:
-            ctx.slide.shapes[-1]._element.nvPicPr.cNvPr.set("descr", slide.image.alt)
+            xml.set_description(ctx.slide.shapes[-1], slide.image.alt)
         body = text_box
     if slide.points:
         canvas.text(body, bullets(slide.points), field="points", size=design.type.body,
@@ -310,10 +314,6 @@ def _image_path(ctx: SlideContext, raw: str):
     process's own working folder, where other users' files live.  Symbolic links
     are followed before the check, so none leads out of the folder.
     """
-    from pathlib import Path
-
-    from generator.spec import no_local_pictures, picture_path_problem
-
     problem = no_local_pictures() if ctx.base_dir is None else picture_path_problem(raw)
     if problem:
         raise SpecError(f"{ctx.canvas.place}: image: {problem}")

@@ -20,9 +20,7 @@ from pathlib import Path
 
 import pptx
 from django.conf import settings
-from lxml import etree
 from pptx import Presentation
-from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from generator.design import Design, default_design
@@ -107,29 +105,9 @@ def _stretch(shape, scale: float) -> None:
 
 def _style_master_text(master, design: Design) -> None:
     """Master title and body styles: left-aligned action titles in the dark theme colour."""
-    styles = master._element.find(qn("p:txStyles"))
-    title = styles.find(qn("p:titleStyle")).find(qn("a:lvl1pPr"))
-    title.set("algn", "l")
-    _set_def_rpr(title, size=design.type.title, bold=True, scheme_color="tx2")
-    body = styles.find(qn("p:bodyStyle"))
-    for level, size in (("a:lvl1pPr", design.type.body), ("a:lvl2pPr", design.type.body - 2),
-                        ("a:lvl3pPr", design.type.body - 4)):
-        element = body.find(qn(level))
-        if element is not None:
-            _set_def_rpr(element, size=size, bold=False, scheme_color="tx1")
-
-
-def _set_def_rpr(ppr, *, size: float, bold: bool, scheme_color: str) -> None:
-    def_rpr = ppr.find(qn("a:defRPr"))
-    if def_rpr is None:
-        def_rpr = etree.SubElement(ppr, qn("a:defRPr"))
-    def_rpr.set("sz", str(int(size * 100)))
-    def_rpr.set("b", "1" if bold else "0")
-    for old in def_rpr.findall(qn("a:solidFill")):
-        def_rpr.remove(old)
-    fill = etree.Element(qn("a:solidFill"))
-    etree.SubElement(fill, qn("a:schemeClr")).set("val", scheme_color)
-    def_rpr.insert(0, fill)
+    body = design.type.body
+    xml.set_master_text_styles(master, title_size=design.type.title,
+                               body_sizes=[body, body - 2, body - 4])
 
 
 def _place_layouts(prs, design: Design) -> None:

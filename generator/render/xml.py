@@ -1,9 +1,11 @@
-"""The only raw-XML edits the renderer makes, one small function per element.
+"""Every raw-XML write the project makes, one small function per element.
 
 python-pptx covers most of what we draw; what it lacks (the East Asian
 typeface on a run, line-breaking rules, bullets, the slide-number field,
-theme colours and fonts, deleting a slide) is done here, so a python-pptx
-upgrade can break only this module.
+theme colours and fonts, the master's text styles, deleting a slide or a
+shape, z-order) is done here, so a python-pptx upgrade can break only this
+module and its reading twin, `generator.ooxml` (namespaces, theme, style
+inheritance: every raw read).
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ import copy
 from typing import TYPE_CHECKING
 
 from lxml import etree
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
+
+from generator.ooxml import A_NS, C_NS, P14_NS, P_NS, layouts_named, theme_part
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
     from pptx.slide import Slide
     from pptx.text.text import _Paragraph, _Run
 
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P14_SECTION_URI = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
 
 
@@ -127,15 +129,60 @@ def add_slide_number_field(paragraph: _Paragraph, number: int) -> _Run:
 
 def add_empty_layout_slides(prs: Presentation, names: list[str]) -> None:
     """One slide per layout named in `names` (the first layout of that name in any master),
-    its placeholders removed: only the template's own graphics show."""
-    by_name: dict[str, object] = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            by_name.setdefault(layout.name, layout)
+    its placeholders removed: only the template's own graphics show.  KeyError for a name
+    the deck has no layout of."""
+    layouts = layouts_named(prs, names)
     for name in names:
-        slide = prs.slides.add_slide(by_name[name])
+        slide = prs.slides.add_slide(layouts[name])
         for shape in list(slide.placeholders):
-            shape._element.getparent().remove(shape._element)
+            remove_shape(shape)
+
+
+def remove_shape(shape) -> None:
+    """Take a shape (a placeholder, say) off its slide."""
+    shape._element.getparent().remove(shape._element)
+
+
+def send_to_back(slide: Slide, shape) -> None:
+    """Put `shape` under everything else on `slide`."""
+    tree = slide.shapes._spTree
+    tree.remove(shape._element)
+    tree.insert(2, shape._element)  # after nvGrpSpPr and grpSpPr
+
+
+def empty_shape_texts(slide: Slide) -> None:
+    """Empty the text of every shape (p:sp) of `slide`; tables keep theirs (their rows
+    would shrink without it)."""
+    for shape in slide._element.iter(f"{{{P_NS}}}sp"):
+        for text in shape.iter(f"{{{A_NS}}}t"):
+            text.text = ""
+
+
+def set_master_text_styles(master, *, title_size: float, body_sizes: list[float]) -> None:
+    """The master's title style (left-aligned, bold, tx2) and its first body levels
+    (`body_sizes`, tx1, not bold)."""
+    styles = master._element.find(qn("p:txStyles"))
+    title = styles.find(qn("p:titleStyle")).find(qn("a:lvl1pPr"))
+    title.set("algn", "l")
+    _set_def_rpr(title, size=title_size, bold=True, scheme_color="tx2")
+    body = styles.find(qn("p:bodyStyle"))
+    for number, size in enumerate(body_sizes, start=1):
+        element = body.find(qn(f"a:lvl{number}pPr"))
+        if element is not None:
+            _set_def_rpr(element, size=size, bold=False, scheme_color="tx1")
+
+
+def _set_def_rpr(ppr, *, size: float, bold: bool, scheme_color: str) -> None:
+    def_rpr = ppr.find(qn("a:defRPr"))
+    if def_rpr is None:
+        def_rpr = etree.SubElement(ppr, qn("a:defRPr"))
+    def_rpr.set("sz", str(int(size * 100)))
+    def_rpr.set("b", "1" if bold else "0")
+    for old in def_rpr.findall(qn("a:solidFill")):
+        def_rpr.remove(old)
+    fill = etree.Element(qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:schemeClr")).set("val", scheme_color)
+    def_rpr.insert(0, fill)
 
 
 def delete_slide(prs: Presentation, slide: Slide) -> None:
@@ -158,18 +205,9 @@ def _remove_from_sections(prs: Presentation, slide_id: str | None) -> None:
     ext_lst = prs.part._element.find(qn("p:extLst"))
     if ext_lst is None or slide_id is None:
         return
-    for entry in ext_lst.iter("{http://schemas.microsoft.com/office/powerpoint/2010/main}sldId"):
+    for entry in ext_lst.iter(f"{{{P14_NS}}}sldId"):
         if entry.get("id") == slide_id:
             entry.getparent().remove(entry)
-
-
-def theme_part(prs: Presentation):
-    """The theme part of the first slide master."""
-    return prs.slide_master.part.part_related_by(RT.THEME)
-
-
-def read_theme(prs: Presentation) -> etree._Element:
-    return etree.fromstring(theme_part(prs).blob)
 
 
 def write_theme(prs: Presentation, *, name: str, colors: dict[str, str], latin_major: str,
@@ -226,9 +264,6 @@ def clone_element(element):
 
 
 # -- charts ---------------------------------------------------------------------------------
-C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-
-
 def _c(tag: str) -> str:
     return f"{{{C_NS}}}{tag}"
 
@@ -396,7 +431,7 @@ def set_cell_bottom_border(cell, color: str, width: int) -> None:
 
 def set_description(shape, text: str) -> None:
     """Alt text (cNvPr descr) for screen readers and the accessibility checker."""
-    c_nv_pr = shape._element.find(".//{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr")
+    c_nv_pr = shape._element.find(f".//{{{P_NS}}}cNvPr")
     if c_nv_pr is not None:
         c_nv_pr.set("descr", text)
 
@@ -427,10 +462,11 @@ def add_notes_body(notes_slide) -> None:
     tree.append(sp)
 
 
-def set_point_label_content(d_lbl, *, number_format: str, category: bool, separator: str) -> None:
+def set_point_label_content(data_label, *, number_format: str, category: bool,
+                            separator: str) -> None:
     """What one point's own data label shows (python-pptx's default shows the value only):
     its number format, the category name and the separator, in schema order."""
-    c = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+    d_lbl, c = data_label._dLbl, C_NS
     idx = d_lbl.find(f"{{{c}}}idx")
     for tag in ("numFmt", "separator"):
         for old in d_lbl.findall(f"{{{c}}}{tag}"):
