@@ -15,8 +15,10 @@ from django.conf import settings
 
 from generator.errors import SpecError
 from generator.material.cells import CellData, chart_from_cells, table_from_cells
+from generator.material.numbers import Known, extract, worth_checking
 from generator.material.pack import Material
 from generator.material.passages import Passage, column_letter, format_value
+from generator.material.review import written_texts
 from generator.material.select import choose
 
 STORYLINE_RULES = """The user attached source material. Passages are labelled [P<n>] with file
@@ -148,10 +150,7 @@ def attribution(slide: dict, material: Material, index: list) -> list[str]:
     """Ids of the first passage holding each number written on a slide that cites nothing.
 
     `index` is filled on first use with each passage's numbers (one pass per deck)."""
-    from generator.material.numbers import Known, extract, worth_checking
-    from generator.material.review import _texts
-
-    wanted = [n for text in _texts(slide) for n in extract(text) if worth_checking(n, text)]
+    wanted = [n for text in written_texts(slide) for n in extract(text) if worth_checking(n, text)]
     if not wanted:
         return []
     if not index:

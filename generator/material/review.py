@@ -12,17 +12,17 @@ from generator.material.numbers import Known, unknown
 from generator.material.pack import Material
 
 
-def _texts(value: Any):
+def written_texts(value: Any):
     """Every string in a JSON-like value (titles, points, cells, notes)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
             if key not in ("kind", "sources", "data", "language", "type"):
-                yield from _texts(item)
+                yield from written_texts(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _texts(item)
+            yield from written_texts(item)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         yield f"{value:.10g}"
 
@@ -32,7 +32,7 @@ def slide_flags(slides: list[dict], known: Known) -> dict[int, list[str]]:
     flags = {}
     for number, slide in enumerate(slides, start=1):
         found: list[str] = []
-        for text in _texts(slide):
+        for text in written_texts(slide):
             found += [n for n in unknown(text, known) if n not in found]
         if found:
             flags[number] = found

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from generator.learning import learn
+from generator.learning.learned_design import layout_map
 from generator.models import DesignAsset
 
 # PowerPoint's names for the theme colour slots (Design > Variants > Colors > Customize)
@@ -99,8 +101,6 @@ class LayoutView:
 
 def describe(asset: DesignAsset) -> dict:
     """Everything the design page shows of `asset` beyond its pictures."""
-    from generator.learning.learn import warnings
-
     patterns: dict[str, list] = {}
     for pattern in asset.patterns.order_by("pk"):
         patterns.setdefault(pattern.pattern_type, []).append(pattern)
@@ -112,7 +112,7 @@ def describe(asset: DesignAsset) -> dict:
         "colors": colors(patterns.get("theme_colors", [])),
         "fonts": fonts(patterns.get("theme_fonts", [])),
         "scores": scores(patterns),
-        "skipped": warnings(asset),
+        "skipped": learn.warnings(asset),
     }
 
 
@@ -124,8 +124,6 @@ def _aspect(size: dict) -> str:
 
 def layouts(rows: list, width: int, height: int) -> list[LayoutView]:
     """The layouts decks use, each with the kinds it serves (cover first, content next)."""
-    from generator.learning.learned_design import layout_map
-
     data_of: dict[str, dict] = {}
     for row in rows:  # the first layout of a name is the one decks get (and the probe saw)
         data_of.setdefault(row.pattern_name, row.pattern_data)
@@ -165,14 +163,21 @@ def _hex(value) -> str | None:
 
 
 def colors(rows: list) -> list[dict]:
-    data = rows[0].pattern_data if rows else {}
-    return [{"name": str(label), "hex": _hex(data.get(slot))} for slot, label in COLOR_NAMES.items()
-            if _hex(data.get(slot))]
+    """The theme colours that are set, under PowerPoint's names: {"name", "hex"}."""
+    return _named_slots(rows, COLOR_NAMES, "hex", _hex)
 
 
 def fonts(rows: list) -> list[dict]:
+    """The four theme fonts under PowerPoint's names: {"name", "face"} ("" when not set)."""
+    return _named_slots(rows, FONT_NAMES, "face", lambda value: value or "")
+
+
+def _named_slots(rows: list, names: dict, field: str, read) -> list[dict]:
+    """One row per slot of `names` in the first pattern's data, `{"name": its name, field:
+    read(its value)}`, in the order of `names`; a slot `read` turns into None is left out."""
     data = rows[0].pattern_data if rows else {}
-    return [{"name": str(label), "face": data.get(key) or ""} for key, label in FONT_NAMES.items()]
+    values = [(label, read(data.get(slot))) for slot, label in names.items()]
+    return [{"name": str(label), field: value} for label, value in values if value is not None]
 
 
 def scores(patterns: dict[str, list]) -> list[dict]:
