@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from generator.atomic import writing_atomically
 from generator.design import Design, default_design
-from generator.files import writing_atomically
 from generator.spec import DeckSpec
 from generator.render import charts, diagrams, matrix, slides, tables  # noqa: F401  (register builders)
 from generator.render.deck import DeckState, ProgressCallback, render_slides
