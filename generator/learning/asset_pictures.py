@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from generator import files
+from generator import files, queueing
 from generator.errors import SharedFilesError
 from generator.learning.layout_pictures import LayoutPictures, picture_name, state
 from generator.models import DesignAsset
@@ -57,9 +57,7 @@ def pictures_of(asset: DesignAsset) -> DesignPictures:
     learned_at = asset.learned_at or timezone.now()
     if layouts.status == "pending" and stored and timezone.now() - learned_at > REQUEUE_AFTER \
             and cache.add(f"layout-pictures-{asset.pk}", 1, 3600):
-        from generator.tasks import enqueue_asset_thumbnails
-
-        enqueue_asset_thumbnails(asset.pk)
+        queueing.asset_thumbnails(asset.pk)  # "pending": pictures can be rendered here
     has_slides = bool(asset.slide_count)
     return DesignPictures(asset.pk, stored if has_slides else 0,
                           has_slides and not stored and available(), layouts)
