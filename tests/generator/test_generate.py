@@ -157,6 +157,31 @@ def test_only_one_worker_claims_a_deck():
     assert sorted(results) == [False, False, False, True]
 
 
+def test_a_brief_deck_is_rendered_once_in_its_own_design(fake_openai, monkeypatch):
+    from dataclasses import replace
+
+    import generator.render
+    from generator.design import default_design
+    from tests.generator.test_drafting import DECK, STORYLINE
+
+    own = replace(default_design(), name="the asset's design")
+    used = []
+    real = generate.render
+
+    def counted(spec, design=None, **kwargs):
+        used.append(design.name if design else None)
+        return real(spec, design, **kwargs)
+
+    monkeypatch.setattr(generate, "design_for", lambda asset_id: own)
+    monkeypatch.setattr(generate, "render", counted)
+    monkeypatch.setattr(generator.render, "render", counted)  # the drafting's own test fit
+    row = queued(source_kind="brief", source_text="EV market entry", storyline=STORYLINE)
+    fake_openai.reply(DECK)
+    row = generate.run(row.pk)
+    assert row.status == Status.DONE and row.slide_count == 4, row.error
+    assert used == ["the asset's design"]  # the test fit was the rendering
+
+
 def test_run_one_pending_takes_the_oldest():
     first, second = queued(), queued()
     assert generate.run_one_pending() is True
