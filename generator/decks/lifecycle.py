@@ -5,7 +5,7 @@
                       ^  ^                         ├─ fail ───────> FAILED
                       │  └──────── requeue ────────┤  (its worker presumed dead)
                       │                            └─ to_review ──> REVIEW
-                      └──────── queue_fill (the user reviewed the storyline) ──┘
+                      └──── queue_fill (the storyline reviewed) ───────┘
 
 This module alone writes a row's `status` (with the `stage` that goes with it) and alone
 enqueues what comes next (`generator.queueing`).  A task body runs inside `run_claimed`
