@@ -19,7 +19,6 @@ import logging
 import shutil
 import time
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -28,14 +27,16 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
-from health_check.checks import Storage
+from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
+from generator.decks import liveness
 from generator.files import _REFUSED as _REFUSED_CODES  # one list of the store's refusals
 from generator.files import _UNREACHABLE as _UNREACHABLE_KINDS
 from generator.files import describe_failure, quick_storage
-
-from operations import logtail
+from generator.llm.usage import month_spent, spent_since
+from generator.models import DesignAsset, GeneratedPresentation
+from operations import journal, logtail, queue
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +122,14 @@ _PROBE_FAILURES = {"database": "the database cannot be reached",
                    "cache": "the cache cannot be written"}
 
 
-def _library_probes() -> dict[str, dict]:
-    from health_check.checks import Cache, Database
+def database_probe() -> Database:
+    """django-health-check's database probe (SELECT 1 on the default connection); `run()`
+    raises `ServiceUnavailable` from the driver's error.  Preflight runs it too."""
+    return Database()
 
-    probes = {"database": Database(), "cache": Cache(), "storage": SharedFilesProbe()}
+
+def _library_probes() -> dict[str, dict]:
+    probes = {"database": database_probe(), "cache": Cache(), "storage": SharedFilesProbe()}
 
     async def gather():
         try:
@@ -155,8 +160,6 @@ def _probe_error(name: str, error: Exception) -> str:
 
 
 def _database_details() -> dict:
-    from generator.models import DesignAsset, GeneratedPresentation
-
     details = {"asset_count": DesignAsset.objects.count(),
                "presentation_count": GeneratedPresentation.objects.count()}
     if connection.vendor == "sqlite":
@@ -181,8 +184,14 @@ def disk_used_percent(usage) -> float:
     return usage.used / usable * 100 if usable else 100.0
 
 
+def data_disk_usage():
+    """The data disk's total, used and free bytes (free: what an ordinary user may write);
+    preflight reads it too."""
+    return shutil.disk_usage(settings.DATA_DIR)
+
+
 def check_disk() -> dict:
-    usage = shutil.disk_usage(settings.DATA_DIR)
+    usage = data_disk_usage()
     used = disk_used_percent(usage)
     return {"status": _threshold(used, settings.HEALTH_DISK_WARNING_PERCENT,
                                  settings.HEALTH_DISK_CRITICAL_PERCENT),
@@ -217,17 +226,9 @@ def check_logs() -> dict:
 
 def check_api_costs() -> dict:
     """This month's and today's OpenAI cost from the ApiUsage rows (never from log text)."""
-    from django.db.models import Sum
-
-    from generator.models import ApiUsage
-    from generator.llm.usage import month_start
-
     now = timezone.localtime()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = ApiUsage.objects.filter(created_at__gte=month_start(now))
-    monthly = rows.aggregate(total=Sum("cost_jpy"))["total"] or Decimal("0")
-    daily = rows.filter(created_at__gte=midnight).aggregate(total=Sum("cost_jpy"))["total"] \
-        or Decimal("0")
+    monthly = month_spent(now)
+    daily = spent_since(now.replace(hour=0, minute=0, second=0, microsecond=0))
     status = _threshold(float(monthly), settings.API_COST_WARNING_JPY, settings.API_COST_LIMIT_JPY)
     return {"status": status, "daily_cost_jpy": round(float(daily), 2),
             "monthly_cost_jpy": round(float(monthly), 2),
@@ -236,8 +237,6 @@ def check_api_costs() -> dict:
 
 
 def check_task_queue() -> dict:
-    from operations import queue
-
     facts = queue.stats()
     status = HEALTHY
     if facts["clusters"] == 0:
@@ -251,8 +250,6 @@ def check_task_queue() -> dict:
 def check_stale_decks() -> dict:
     """Decks whose worker went silent (generator.decks.liveness): the recovery schedule queues
     them again within a minute, so any seen here mean that schedule is not running."""
-    from generator.decks import liveness
-
     stuck = [row.pk for row in liveness.stalled()]
     return {"status": WARNING if stuck else HEALTHY, "stuck_running": len(stuck),
             "ids": stuck[:20]}
@@ -260,9 +257,7 @@ def check_stale_decks() -> dict:
 
 def check_restore() -> dict:
     """Critical while a restore killed part-way is unfinished (operations.journal)."""
-    from operations.journal import health
-
-    return health()
+    return journal.health()
 
 
 CHECKS: dict[str, Callable[[], dict]] = {

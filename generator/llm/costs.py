@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from generator.worker_identity import identity as worker_identity
 from generator.errors import BudgetExceeded
 from generator.models import ApiUsage, BudgetLock, BudgetReservation
-from generator.llm.usage import month_start
+from generator.llm.usage import month_spent
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +81,6 @@ class Reservation:
     pk: int
     model: str
     amount: Decimal
-
-
-def month_spent(now=None) -> Decimal:
-    """This month's settled cost (ApiUsage rows), in TIME_ZONE month boundaries."""
-    total = ApiUsage.objects.filter(created_at__gte=month_start(now)).aggregate(
-        total=Sum("cost_jpy"))["total"]
-    return total or Decimal("0")
 
 
 def _reserved() -> Decimal:

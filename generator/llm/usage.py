@@ -1,4 +1,6 @@
-"""This month's OpenAI spend against the budget, per day and per user (from ApiUsage rows).
+"""This month's OpenAI spend against the budget, per day and per user (from ApiUsage rows):
+`month_spent` is the one sum that the budget (`costs`), the usage page and the health
+check read.
 
 Month boundaries are in settings.TIME_ZONE.  Everyone sees the shared budget
 and the per-day totals; the per-user breakdown is for staff (others see
@@ -25,11 +27,22 @@ def month_start(now: datetime | None = None) -> datetime:
                                timezone.get_current_timezone())
 
 
+def spent_since(start: datetime) -> Decimal:
+    """The settled OpenAI cost (ApiUsage rows) since `start`, in JPY."""
+    total = ApiUsage.objects.filter(created_at__gte=start).aggregate(
+        total=Sum("cost_jpy"))["total"]
+    return total or Decimal("0")
+
+
+def month_spent(now: datetime | None = None) -> Decimal:
+    """This month's settled cost, in TIME_ZONE month boundaries."""
+    return spent_since(month_start(now))
+
+
 def month_summary(*, user, now: datetime | None = None) -> dict:
     """Totals, budget status, per-day and per-user rows for this month."""
     rows = ApiUsage.objects.filter(created_at__gte=month_start(now))
-    total = rows.aggregate(cost=Sum("cost_jpy"), calls=Count("id"))
-    cost = total["cost"] or Decimal("0")
+    cost = month_spent(now)
     warning = Decimal(str(settings.API_COST_WARNING_JPY))
     limit = Decimal(str(settings.API_COST_LIMIT_JPY))
     by_day = (rows.annotate(day=TruncDate("created_at")).values("day")
@@ -42,7 +55,7 @@ def month_summary(*, user, now: datetime | None = None) -> dict:
     return {
         "month_start": month_start(now),
         "cost": cost,
-        "calls": total["calls"],
+        "calls": rows.count(),
         "warning": warning,
         "limit": limit,
         "percent_of_limit": float(cost / limit * 100) if limit else 0.0,
