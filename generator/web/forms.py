@@ -19,7 +19,7 @@ class AssetChoiceField(forms.ModelChoiceField):
         return obj.filename
 
 
-def _asset_field() -> AssetChoiceField:
+def asset_field() -> AssetChoiceField:
     return AssetChoiceField(
         queryset=DesignAsset.objects.all(), required=False, empty_label=_("Built-in design"),
         label=_("Design"), widget=forms.RadioSelect,
@@ -35,7 +35,7 @@ class OutlineForm(forms.Form):
                                       label=_("Format"))
     source = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
                              label=_("Outline"), max_length=settings.MAX_SOURCE_BYTES)
-    asset = _asset_field()
+    asset = asset_field()
 
     def clean(self):
         data = super().clean()
@@ -82,7 +82,7 @@ class BriefForm(forms.Form):
         label=_("Source material"), required=False,
         help_text=_("PDF, Word, PowerPoint, Excel, CSV, Markdown or text files: the deck is "
                     "drafted from them and every number is checked against them."))
-    asset = _asset_field()
+    asset = asset_field()
 
     def clean_sources(self) -> list:
         uploads = self.cleaned_data.get("sources") or []

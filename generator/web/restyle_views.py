@@ -21,13 +21,13 @@ from generator.models import DesignAsset
 from generator.previews import deck_pictures
 from generator.previews.soffice import picture_name
 from generator.web import downloads
-from generator.web.forms import _asset_field
-from generator.web.views import _serve, _visible_or_404
+from generator.web.forms import asset_field
+from generator.web.views import serve_stored, visible_or_404
 
 
 class RestyleForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PowerPoint deck (.pptx)"))
-    asset = _asset_field()
+    asset = asset_field()
 
 
 def _page(request, form, status=200):
@@ -58,7 +58,7 @@ def restyle_new(request):
 
 @login_required
 def restyle_compare(request, pk: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     before = restyle.before_pictures(row)
     after = deck_pictures.thumbnails(row) if row.status == row.Status.DONE else []
     pairs = [(n, n <= len(before), n <= len(after))
@@ -71,16 +71,16 @@ def restyle_compare(request, pk: int):
 
 @login_required
 def restyle_before_picture(request, pk: int, number: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     if number < 1:
         raise Http404(_("No such slide."))
-    return _serve(lambda: FileResponse(
+    return serve_stored(lambda: FileResponse(
         files.open(picture_name(restyle.before_prefix(row), number)), content_type="image/png"))
 
 
 @login_required
 def deck_outline_download(request, pk: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     try:
         return downloads.outline_response(row)
     except LookupError:

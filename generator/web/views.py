@@ -49,7 +49,7 @@ def _deck_or_404(request, pk: int) -> GeneratedPresentation:
         raise Http404(_("No such presentation.")) from None
 
 
-def _visible_or_404(request, pk: int) -> GeneratedPresentation:
+def visible_or_404(request, pk: int) -> GeneratedPresentation:
     """The deck to look at or download: the rule of generator/decks/access.py."""
     try:
         return access.get_visible(request.user, pk)
@@ -57,7 +57,7 @@ def _visible_or_404(request, pk: int) -> GeneratedPresentation:
         raise Http404(_("No such presentation.")) from None
 
 
-def _serve(respond) -> FileResponse | HttpResponse:
+def serve_stored(respond) -> FileResponse | HttpResponse:
     """`respond()`: a file streamed from the shared files; 404 when the stored file is
     gone, 503 while the file store is unavailable."""
     try:
@@ -166,7 +166,7 @@ def deck_brief(request):
 
 @login_required
 def deck_detail(request, pk: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     pictures = _listed(deck_pictures.thumbnails, row)
     context = {
         "deck": row,
@@ -188,7 +188,7 @@ def deck_detail(request, pk: int):
 @login_required
 def deck_status(request, pk: int):
     """The deck page's JSON, polled until the deck's pictures and PDF exist."""
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     return JsonResponse(deck_page.follow(row), json_dumps_params={"ensure_ascii": False})
 
 
@@ -260,16 +260,16 @@ def deck_edit(request, pk: int):
 
 @login_required
 def deck_download(request, pk: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     if row.status != Status.DONE:
         raise Http404(_("The deck is not ready."))
-    return _serve(lambda: downloads.deck_file_response(row))
+    return serve_stored(lambda: downloads.deck_file_response(row))
 
 
 @login_required
 def deck_pdf(request, pk: int):
-    row = _visible_or_404(request, pk)
-    return _serve(lambda: _pdf_response(row))
+    row = visible_or_404(request, pk)
+    return serve_stored(lambda: _pdf_response(row))
 
 
 def _pdf_response(row: GeneratedPresentation) -> FileResponse:
@@ -281,7 +281,7 @@ def _pdf_response(row: GeneratedPresentation) -> FileResponse:
 
 @login_required
 def deck_thumbnail(request, pk: int, number: int):
-    row = _visible_or_404(request, pk)
+    row = visible_or_404(request, pk)
     return _picture(deck_pictures.prefix(row), number)
 
 
@@ -289,8 +289,8 @@ def _picture(prefix: str, number: int) -> FileResponse | HttpResponse:
     """Slide `number`'s picture, opened by its name (no listing: a page shows dozens)."""
     if number < 1:
         raise Http404(_("No such slide."))
-    return _serve(lambda: FileResponse(files.open(picture_name(prefix, number)),
-                                       content_type="image/png"))
+    return serve_stored(lambda: FileResponse(files.open(picture_name(prefix, number)),
+                                             content_type="image/png"))
 
 
 # -- design library ------------------------------------------------------------------------
@@ -349,8 +349,8 @@ def design_layout_picture(request, pk: int, number: int):
     asset = get_object_or_404(DesignAsset, pk=pk)
     if number < 1:
         raise Http404(_("No such slide."))
-    return _serve(lambda: FileResponse(files.open(layout_pictures.picture_name(asset, number)),
-                                       content_type="image/png"))
+    name = layout_pictures.picture_name(asset, number)
+    return serve_stored(lambda: FileResponse(files.open(name), content_type="image/png"))
 
 
 def _can_delete(user, asset: DesignAsset) -> bool:
