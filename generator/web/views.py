@@ -32,7 +32,7 @@ from generator.llm.drafting import ceiling
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.previews.soffice import asset_prefix, picture_name
-from generator.tasks import enqueue_asset_thumbnails, enqueue_generation
+from generator.tasks import enqueue_asset_thumbnails
 from generator.web import deck_page, downloads
 from generator.web.design_page import describe
 from generator.web.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
@@ -230,9 +230,8 @@ def deck_storyline(request, pk: int):
         messages.error(request, form.errors.as_text())
         return redirect("generator-deck", pk=pk)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the deck is enqueued on commit (lifecycle.queue_fill)
             briefs.save_storyline(row, form.cleaned_data["storyline"])
-            transaction.on_commit(lambda: enqueue_generation(row.pk))
     except (GeneratorError, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("generator-deck", pk=pk)
