@@ -7,6 +7,6 @@ class GeneratorConfig(AppConfig):
     verbose_name = _("Deck generator")
 
     def ready(self):
-        # connects its signal receivers (password re-hash); it imports the models, which
-        # cannot load before the app registry is ready
-        from generator.api import tokens  # noqa: F401, PLC0415 -- imports models: only in ready()
+        from generator.api import tokens  # noqa: PLC0415 -- it imports the models (not before ready)
+
+        tokens.connect_signals()  # follows a password's re-hash at login

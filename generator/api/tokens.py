@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -156,7 +155,14 @@ def _was_outdated(encoded: str) -> bool:
     return hasher.algorithm != preferred.algorithm or preferred.must_update(encoded)
 
 
-@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api-tokens-rehash-note")
+def connect_signals() -> None:
+    """Follow Django's re-hash of a password at login (called once, by the app's ready())."""
+    pre_save.connect(_note_rehash, sender=settings.AUTH_USER_MODEL,
+                     dispatch_uid="api-tokens-rehash-note")
+    post_save.connect(_follow_rehash, sender=settings.AUTH_USER_MODEL,
+                      dispatch_uid="api-tokens-rehash-follow")
+
+
 def _note_rehash(sender, instance, update_fields=None, **kwargs):
     """Django re-hashes with `_password = None` and `update_fields=["password"]`; every
     real change goes through set_password (which sets `_password`) or is caught by
@@ -170,7 +176,6 @@ def _note_rehash(sender, instance, update_fields=None, **kwargs):
         instance._api_tokens_rehashed_from = old
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api-tokens-rehash-follow")
 def _follow_rehash(sender, instance, **kwargs):
     old = instance.__dict__.pop("_api_tokens_rehashed_from", None)
     if old:
