@@ -26,13 +26,13 @@ import fcntl
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
 
+from generator import atomic
 from operations import health
 
 logger = logging.getLogger(__name__)
@@ -206,13 +206,5 @@ def _hung(report: dict, running: float) -> dict:
 
 
 def _save(report: dict) -> None:
-    folder = _path().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".health-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(report, ensure_ascii=False, default=str).encode())
-        os.replace(tmp, _path())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.writing_atomically(_path(), mode=0o600) as handle:
+        handle.write(json.dumps(report, ensure_ascii=False, default=str).encode())

@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pptx
@@ -23,6 +21,7 @@ from django.conf import settings
 from pptx import Presentation
 from pptx.util import Inches
 
+from generator.atomic import writing_atomically
 from generator.design import Design, default_design
 from generator.render import xml
 
@@ -65,13 +64,11 @@ def builtin_template_bytes() -> bytes:
 
 def _write_atomically(path: Path, blob: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".template-", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with writing_atomically(path, mode=0o600) as handle:
             handle.write(blob)
-        os.replace(tmp, path)
     except OSError:
-        Path(tmp).unlink(missing_ok=True)  # a read-only cache dir only costs speed
+        pass  # a read-only cache dir only costs speed
 
 
 def _build_builtin(design: Design) -> bytes:
