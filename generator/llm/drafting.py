@@ -16,13 +16,15 @@ import json
 import re
 from typing import Any, Callable, Literal
 
+from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generator.llm import chat
+from generator.llm import chat, costs
 from generator.material import pack, prompts
 from generator.errors import DraftingError, SpecError
 from generator.material.cells import CellData
 from generator.material.pack import Material
+from generator.render import render
 from generator.spec import SLIDE_KINDS, DeckSpec, json_schema, load_spec
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -239,8 +241,6 @@ def _check(data: dict, language: str, storyline: Storyline | None = None,
         data = prompts.apply(data, storyline, material)
     data.setdefault("language", language)
     spec = load_spec(data)
-    from generator.render import render
-
     (fit or render)(spec)  # text that cannot fit raises FitError (a SpecError) naming the place
     return spec
 
@@ -291,10 +291,6 @@ def estimate(brief: str, material: Material | None = None) -> dict:
     budget and a storyline; every call is counted at its full output allowance,
     so the real cost stays below `jpy_max`.
     """
-    from django.conf import settings
-
-    from generator.llm import costs
-
     model = settings.OPENAI_MODEL
     material = material or Material()
     story_prompt = sum(costs.estimate_tokens(m["content"]) for m in storyline_messages(
@@ -316,10 +312,6 @@ def estimate(brief: str, material: Material | None = None) -> dict:
 def ceiling() -> float:
     """The most any brief deck can cost at the current model: the longest brief the form
     takes, every material budget full, every call at its full output allowance."""
-    from django.conf import settings
-
-    from generator.llm import costs
-
     base = estimate("x" * 60000)  # 20,000 characters of Japanese facts, as bytes
     material = (prompts.budget("MATERIAL_STORYLINE_TOKENS")
                 + 2 * prompts.budget("MATERIAL_FILL_TOKENS"))
