@@ -6,12 +6,15 @@ Configuration present, an interrupted restore finished or rolled back, fonts ins
 database reachable, migrations applied, Redis and the shared files (local or a bucket)
 usable, enough free disk (under PREFLIGHT_MIN_FREE_GB warns), expired cache entries
 cleared.  Each check says its "OK" line through `say` and returns the problem that would
-stop the application working, or None.
+stop the application working, or None.  The words for a finished or rolled-back restore
+are the restore command's: the caller gives them (`describe_recovery`), since this module
+imports no command.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 from django.conf import settings
@@ -23,16 +26,17 @@ from generator.errors import FontError
 from generator.fonts import measurer
 from generator.llm import reply_cache
 from operations import health
-from operations.management.commands.restore import recovery_message
-from operations.restore import recover
+from operations.restore import Recovery, recover
 
 Say = Callable[[str], object]
 DESIGN_FONTS = ("Arial", "Noto Sans CJK JP")
 
 
-def run(say: Say) -> list[str]:
+def run(say: Say, describe_recovery: Callable[[Recovery], str]) -> list[str]:
     """Every check in order, each saying its OK line; the problems found (none: start)."""
-    problems = [problem for check in CHECKS if (problem := check(say))]
+    checks = (config, partial(interrupted_restore, describe=describe_recovery), fonts, database,
+              migrations, broker, shared_files)
+    problems = [problem for check in checks if (problem := check(say))]
     disk(say)
     if not problems:  # the cache tables exist only on a migrated database
         clear_cache(say)
@@ -50,14 +54,14 @@ def config(say: Say) -> str | None:
     return None
 
 
-def interrupted_restore(say: Say) -> str | None:
+def interrupted_restore(say: Say, describe: Callable[[Recovery], str]) -> str | None:
     """Finish or roll back a restore that was killed part-way (operations.restore)."""
     try:
         outcome = recover()
     except Exception as exc:
         return _("Error: %(error)s") % {"error": exc}
     if outcome is not None:
-        say(recovery_message(outcome))
+        say(describe(outcome))
     return None
 
 
@@ -115,10 +119,6 @@ def shared_files(say: Say) -> str | None:
         return _("Error: the shared files cannot be used: %(error)s") % {"error": exc}
     say(_("Shared files: OK"))
     return None
-
-
-CHECKS: tuple[Callable[[Say], str | None], ...] = (
-    config, interrupted_restore, fonts, database, migrations, broker, shared_files)
 
 
 def disk(say: Say) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from operations import preflight
+from operations.management.commands.restore import recovery_message
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(_("bcgslides start-up checks..."))
-        problems = preflight.run(self.stdout.write)
+        problems = preflight.run(self.stdout.write, recovery_message)
         if problems:
             raise CommandError("\n".join(problems), returncode=1)
         self.stdout.write(_("Start-up checks passed"))
