@@ -13,7 +13,7 @@ then the workers are started and awaited (every cluster up in
 django_q.status.Stat, the start-up schedules drained).  A child process with
 the run's settings then queues the batch the way the web UI and the API do
 (`generator.decks.lifecycle.queue_deck`: the outline validated, a queued row, then
-`enqueue_generation` after commit) and waits for every deck.
+`queueing.generation` after commit) and waits for every deck.
 
 The batch cycles the corpus outline tests/corpus/markdown/ja-ev-entry.md (4
 slides: summary, table, two columns) and examples/every-kind.en.md and

@@ -30,9 +30,9 @@ DECKS = "presentations"
 PREVIEWS = "previews"
 THUMBNAILS = "thumbnails"
 _MISSING = ("404", "NoSuchKey", "NotFound")
-_REFUSED = ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+REFUSED_CODES = ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
             "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed")
-_UNREACHABLE = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
+UNREACHABLE_KINDS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
                 "ConnectionClosedError", "ProxyConnectionError")
 
 
@@ -227,7 +227,7 @@ def describe_failure(exc: BaseException) -> str:
     """What went wrong with the file store, in one sentence that holds no secret."""
     where = _where()
     code = _error_code(exc)
-    if code in _REFUSED:
+    if code in REFUSED_CODES:
         return (f"the file store at {where} refused the credentials ({code}): check "
                 "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
     if code == "NoSuchBucket":
@@ -237,7 +237,7 @@ def describe_failure(exc: BaseException) -> str:
     kind = exc.__class__.__name__
     if kind == "NoCredentialsError":
         return "no credentials for the file store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-    if kind in _UNREACHABLE:
+    if kind in UNREACHABLE_KINDS:
         return f"cannot reach the file store at {where} ({kind})"
     if isinstance(exc, OSError) and exc.strerror:
         return f"the file store at {where} failed: {exc.strerror}"

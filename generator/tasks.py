@@ -7,7 +7,6 @@ queued, and when, is decided by `generator.decks.lifecycle` (through the leaf
 
 from __future__ import annotations
 
-from generator import queueing
 from generator.decks import briefs, generate, lifecycle
 from generator.learning.layout_pictures import ensure_layout_pictures
 from generator.models import DesignAsset
@@ -50,15 +49,3 @@ def on_task_done(task) -> None:
 def recover_stalled_presentations() -> dict:
     """Schedule: decks whose worker died (killed, lost host) are queued again or failed."""
     return lifecycle.recover_stalled().as_dict()
-
-
-# -- kept for the callers that still enqueue here (the design upload, the storyline page) --
-def enqueue_asset_thumbnails(asset_id: int) -> str | None:
-    """Queue a design's pictures, when previews can be rendered here."""
-    if not soffice.available():
-        return None
-    return queueing.asset_thumbnails(asset_id)
-
-
-def enqueue_generation(presentation_id: int) -> str:
-    return queueing.generation(presentation_id)

@@ -31,8 +31,7 @@ from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
 from generator.decks import liveness
-from generator.files import _REFUSED as _REFUSED_CODES  # one list of the store's refusals
-from generator.files import _UNREACHABLE as _UNREACHABLE_KINDS
+from generator.files import REFUSED_CODES, UNREACHABLE_KINDS  # one list of each
 from generator.files import describe_failure, quick_storage
 from generator.llm.usage import month_spent, spent_since
 from generator.models import DesignAsset, GeneratedPresentation
@@ -101,7 +100,7 @@ def shared_files_failure(exc: BaseException) -> str:
 def _store_reason(exc: BaseException) -> str:
     code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")
     kind = exc.__class__.__name__
-    if code in _REFUSED_CODES:
+    if code in REFUSED_CODES:
         return f"the file store refused the credentials ({code})"
     if code == "NoSuchBucket":
         return "the bucket does not exist"
@@ -109,7 +108,7 @@ def _store_reason(exc: BaseException) -> str:
         return f"the file store answered {code}"
     if kind == "NoCredentialsError":
         return "no credentials for the file store"
-    if kind in _UNREACHABLE_KINDS:
+    if kind in UNREACHABLE_KINDS:
         return f"the file store cannot be reached ({kind})"
     if isinstance(exc, OSError) and exc.strerror:  # strerror alone: the filename stays out
         return exc.strerror

@@ -7,18 +7,14 @@ filled and rendered like any other deck (`generate.run`).
 
 from __future__ import annotations
 
-import base64
-import binascii
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from generator.decks import lifecycle
 from generator.decks.lifecycle import Stage
 from generator.errors import GeneratorError
 from generator.llm import drafting
-from generator.material import intake, pack, review
+from generator.material import pack, review
 from generator.models import GeneratedPresentation
 
 Status = GeneratedPresentation.Status
@@ -74,20 +70,3 @@ def review_context(row: GeneratedPresentation) -> dict | None:
         context["deck_flags"] = [{"slide": n, "title": titles[n - 1], "numbers": found}
                                  for n, found in sorted(flags.items())]
     return context
-
-
-def queue_from_api(*, owner, brief: str, asset, files: list[tuple[str, str]]
-                   ) -> GeneratedPresentation:
-    """A brief with base64-encoded source files (the JSON API): refused whole, naming the
-    file, when one cannot be decoded or read; nothing is queued then."""
-    if not settings.OPENAI_API_KEY:
-        raise GeneratorError(_("No LLM is configured (OPENAI_API_KEY is not set); send an "
-                               "outline or a spec instead."))
-    sources = []
-    for name, encoded in files:
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            raise intake.refuse(name, _("'content_base64' is not valid base64")) from None
-        sources.append(intake.SourceFile(intake.display_name(name), data))
-    return queue(owner=owner, brief=brief, asset=asset, material=pack.build(sources))

@@ -40,7 +40,7 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
-from generator import files
+from generator import files, queueing
 
 from generator.intake import ingest, removal_notes
 from generator.errors import InvalidDeckFile
@@ -49,7 +49,7 @@ from generator.colours import contrast_ratio
 from generator.learning.layout_probe import attach_probes
 from generator.ooxml import (chart_plot_types, chart_style_facts, master_text_size, read_theme,
                               table_style_facts)
-from generator.previews.soffice import asset_prefix
+from generator.previews.soffice import asset_prefix, available
 
 logger = logging.getLogger(__name__)
 _SNAP = int(Emu(914400 * 0.05))
@@ -78,11 +78,13 @@ def learn_design(*, file=None, path: Path | None = None, filename: str = "", cat
 
 
 def learn_upload(*, file=None, path: Path | None = None, filename: str = "", category: str = "",
-                 user=None) -> Learned:
+                 user=None, queue_pictures: bool = True) -> Learned:
     """Check, store and learn an uploaded deck or template; returns the asset and warnings.
 
     What is stored is intake's clean copy (no macros, no outside links).  The
-    same file again returns the asset learned before.  Raises
+    same file again returns the asset learned before.  A new asset's slide and
+    layout pictures are queued once it is committed, when LibreOffice is here
+    (`queue_pictures=False` for a caller that renders them itself).  Raises
     `InvalidDeckFile`; then nothing is stored (no file, no row).
     """
     source = path if path is not None else file
@@ -93,6 +95,9 @@ def learn_upload(*, file=None, path: Path | None = None, filename: str = "", cat
         if asset is None:
             asset = _store(checked, filename=filename or (path.name if path else "upload.pptx"),
                            category=category, user=user)
+            if queue_pictures and available():
+                new_pk = asset.pk
+                transaction.on_commit(lambda: queueing.asset_thumbnails(new_pk))
     finally:
         checked.path.unlink(missing_ok=True)
     told = [removal_notes.message(note) for note in checked.notes]

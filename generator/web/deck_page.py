@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from generator.previews import deck_pictures
+from generator.decks.lifecycle import Stage
 from generator.errors import SharedFilesError
 from generator.models import GeneratedPresentation
 
@@ -20,12 +21,12 @@ Status = GeneratedPresentation.Status
 # stages a worker reports (generate.py, briefs.py) in the words of the page; stages that only
 # repeat the status ("queued", "done", "failed", "review") are not said a second time
 STAGES = {
-    "start": _("Starting"),
-    "parse": _("Reading the outline"),
-    "draft": _("Drafting"),
-    "storyline": _("Drafting the storyline"),
-    "render": _("Building the slides"),
-    "lint": _("Checking the slides"),
+    Stage.START: _("Starting"),
+    Stage.PARSE: _("Reading the outline"),
+    Stage.DRAFT: _("Drafting"),
+    Stage.STORYLINE: _("Drafting the storyline"),
+    Stage.RENDER: _("Building the slides"),
+    Stage.LINT: _("Checking the slides"),
 }
 
 

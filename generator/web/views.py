@@ -32,7 +32,6 @@ from generator.llm.drafting import ceiling
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.previews.soffice import asset_prefix, picture_name
-from generator.tasks import enqueue_asset_thumbnails
 from generator.web import deck_page, downloads
 from generator.web.design_page import describe
 from generator.web.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
@@ -318,9 +317,7 @@ def _learn_upload(request, form) -> DesignAsset | None:
     except GeneratorError as exc:
         form.add_error("file", str(exc))
         return None
-    asset = learned.asset  # what was removed or skipped: listed on the design page it opens
-    transaction.on_commit(lambda: enqueue_asset_thumbnails(asset.pk))
-    return asset
+    return learned.asset  # what was removed or skipped: listed on the design page it opens
 
 
 @login_required

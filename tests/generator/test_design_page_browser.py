@@ -12,7 +12,6 @@ import pytest
 
 from generator import tasks
 from generator.learning.learn import learn_design
-from generator.previews.soffice import available
 from tests.generator.test_design_page import TEMPLATES
 from tests.generator.test_e2e_browser import ARTIFACTS, page  # noqa: F401 -- the fixture
 

@@ -22,7 +22,9 @@ from generator.lint import lint_file
 from generator.outline import read_outline
 from generator.models import DesignAsset, DesignPattern
 from generator.render import render_to_file
+from generator.previews.soffice import available
 from tests.conftest import CORPUS, REPO
+from tests.generator.test_liveness import queued_funcs
 from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +100,21 @@ def test_the_same_file_twice_is_one_asset():
     second = learn.learn_design(path=BASE)
     assert first.pk == second.pk and DesignAsset.objects.count() == 1
     assert len([p for p in stored_files() if p.suffix == ".pptx"]) == 1
+
+
+@pytest.mark.skipif(not available(), reason="needs LibreOffice")
+def test_a_new_design_queues_its_pictures_once_committed_unless_the_caller_renders_them(
+        django_capture_on_commit_callbacks):
+    """The use case, not its callers, decides that pictures follow an upload."""
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = learn.learn_upload(path=BASE).asset
+    with django_capture_on_commit_callbacks(execute=True):
+        learn.learn_upload(path=BASE)  # the same file again: nothing new to draw
+    assert queued_funcs() == [("generator.tasks.render_asset_thumbnails", [queued.pk])]
+    other = sorted((CORPUS / "templates").glob("*.pptx"))[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        learn.learn_upload(path=other, queue_pictures=False)
+    assert queued_funcs() == []
 
 
 @pytest.mark.slow

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path})
         try:
-            learned = learn.learn_upload(path=path, filename=path.name, category=category)
+            learned = learn.learn_upload(path=path, filename=path.name, category=category,
+                                          queue_pictures=not thumbnails)
         except InvalidDeckFile as exc:
             raise CommandError(f"{path.name}: {exc}") from None
         asset = learned.asset
