@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from generator import tasks
 from generator.models import ApiUsage, DesignAsset, GeneratedPresentation
 from tests.conftest import CORPUS
-from tests.generator.test_drafting import DECK, STORYLINE
+from tests.generator.llm.test_drafting import DECK, STORYLINE
 from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db(transaction=True)

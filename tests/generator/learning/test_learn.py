@@ -24,7 +24,7 @@ from generator.models import DesignAsset, DesignPattern
 from generator.render import render_to_file
 from generator.previews.soffice import available
 from tests.conftest import CORPUS, REPO
-from tests.generator.test_liveness import queued_funcs
+from tests.generator.decks.test_liveness import queued_funcs
 from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db

@@ -162,7 +162,7 @@ def test_a_brief_deck_is_rendered_once_in_its_own_design(fake_openai, monkeypatc
 
     import generator.render
     from generator.design import default_design
-    from tests.generator.test_drafting import DECK, STORYLINE
+    from tests.generator.llm.test_drafting import DECK, STORYLINE
 
     own = replace(default_design(), name="the asset's design")
     used = []

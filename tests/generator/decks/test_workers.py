@@ -19,7 +19,7 @@ from pptx import Presentation
 from generator.decks import lifecycle
 from generator.models import ApiUsage, BudgetReservation, GeneratedPresentation
 from tests.conftest import FAKE_KEY, REPO, start_cluster, stop_cluster, wait_for_clusters
-from tests.generator.test_drafting import DECK, STORYLINE
+from tests.generator.llm.test_drafting import DECK, STORYLINE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 Status = GeneratedPresentation.Status

@@ -113,7 +113,7 @@ def test_other_users_get_404_everywhere(client, alice, bob, tmp_path, settings):
 
 def test_staff_without_permission_can_neither_download_nor_browse(client, alice, staff, tmp_path,
                                                                   settings):
-    # the full matrix (admin, view permission, API, PDF, pictures): tests/generator/test_access.py
+    # the full matrix (admin, view permission, API, PDF, pictures): tests/generator/decks/test_access.py
     row = _done_deck(alice, tmp_path, settings)
     client.force_login(staff)
     assert client.get(f"/decks/{row.pk}/download/").status_code == 404

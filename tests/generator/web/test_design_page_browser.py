@@ -12,8 +12,8 @@ import pytest
 
 from generator import tasks
 from generator.learning.learn import learn_design
-from tests.generator.test_design_page import TEMPLATES
-from tests.generator.test_e2e_browser import ARTIFACTS, page  # noqa: F401 -- the fixture
+from tests.generator.web.test_design_page import TEMPLATES
+from tests.generator.web.test_e2e_browser import ARTIFACTS, page  # noqa: F401 -- the fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("not available()", reason="LibreOffice not installed")]
