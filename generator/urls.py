@@ -10,7 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="generator-dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="generator/login.html"),
          name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", token_views.PasswordChangeView.as_view(),
          name="generator-password"),
     path("accounts/tokens/", token_views.api_tokens, name="generator-tokens"),

@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -77,6 +78,16 @@ def _listed(lister, owner) -> list[str]:
     except SharedFilesError as exc:
         logger.error("stored files of %s could not be listed: %s", owner, exc)
         return []
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out, then the login page says so (the message outlives the session: the
+    messages' cookie carries it)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are logged out."))
+        return response
 
 
 @login_required

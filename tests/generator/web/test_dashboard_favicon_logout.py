@@ -25,3 +25,16 @@ def test_favicon_ico_answers(client):
     followed = client.get("/favicon.ico", follow=True)
     assert followed.status_code == 200 and followed["Content-Type"] == "image/svg+xml"
     followed.close()
+
+
+# -- logging out ------------------------------------------------------------------------------
+@pytest.mark.parametrize("language, words", [("en", "You are logged out."),
+                                             ("ja", "ログアウトしました。")])
+def test_logging_out_says_so_in_the_page_language(client, alice, language, words):
+    client.force_login(alice)
+    response = client.post("/accounts/logout/", follow=True, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    page = response.content.decode()
+    assert words in page and 'class="message success"' in page
+    assert "_auth_user_id" not in client.session
+    assert words not in client.get("/accounts/login/").content.decode()  # said once
