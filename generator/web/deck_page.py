@@ -63,6 +63,19 @@ def pictures(row: GeneratedPresentation) -> tuple[list[str], str | None]:
             reverse("generator-pdf", args=[row.pk]))
 
 
+def first_picture(row: GeneratedPresentation) -> str | None:
+    """The page link of the deck's first slide picture, for the dashboard; None until its
+    pictures exist (the PDF is stored last: one existence check, no listing) or while the
+    file store is unavailable."""
+    if row.status != Status.DONE:
+        return None
+    try:
+        complete = deck_pictures.pdf(row) is not None
+    except SharedFilesError:
+        return None
+    return reverse("generator-thumbnail", args=[row.pk, 1]) if complete else None
+
+
 def follow(row: GeneratedPresentation) -> dict:
     """The deck page's JSON: everything it updates without a reload."""
     slides, pdf = pictures(row)

@@ -92,7 +92,9 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def dashboard(request):
-    rows = lifecycle.for_owner(request.user)[:30]
+    rows = list(lifecycle.for_owner(request.user)[:30])
+    for row in rows:  # a small picture of the first slide tells decks of one title apart
+        row.first_picture = deck_page.first_picture(row)
     return render(request, "generator/dashboard.html", {"decks": rows})
 
 
