@@ -60,15 +60,15 @@ def current() -> dict:
     """The latest report, refreshed first when it is stale and no one else is at it;
     with `age_seconds`, how long ago its checks ran."""
     report = latest()
-    if report is not None and _fresh(report):
-        return _aged(report)
+    if report is not None and fresh(report):
+        return aged(report)
     refreshed = _refresh_unless_busy()
     if refreshed is not None:
-        return _aged(refreshed)
+        return aged(refreshed)
     if report is None:  # the very first report is on its way: wait for it
-        return _aged(_wait_for_first())
+        return aged(_wait_for_first())
     running = _refresh_running_for(report)
-    return _aged(_hung(report, running) if running > HUNG_AFTER_SECONDS else report)
+    return aged(_hung(report, running) if running > HUNG_AFTER_SECONDS else report)
 
 
 def refresh() -> dict:
@@ -118,12 +118,13 @@ def _age(report: dict) -> float:
     return time.time() - report["checked_at"]
 
 
-def _fresh(report: dict) -> bool:
+def fresh(report: dict) -> bool:
     # a report from the future (the clock was set back) is stale, not fresh for hours
     return 0.0 <= _age(report) <= max_age()
 
 
-def _aged(report: dict) -> dict:
+def aged(report: dict) -> dict:
+    """`report` with `age_seconds`, how long ago its checks ran."""
     return {**report, "age_seconds": round(max(0.0, _age(report)), 1)}
 
 
@@ -137,7 +138,7 @@ def _refresh_unless_busy() -> dict | None:
             if not mine:
                 return None
             report = latest()  # refreshed by another process since we looked?
-            if report is not None and _fresh(report):
+            if report is not None and fresh(report):
                 return report
             _started = time.time()
             return refresh()
