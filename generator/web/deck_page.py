@@ -93,4 +93,14 @@ def follow(row: GeneratedPresentation) -> dict:
         "pictures_pending": pending,
         # the pictures are linted once rendered: the page keeps following until then
         "pictures_checked": bool((report.get("summary") or {}).get("rendered")),
+        # beside a slide opened large (lightbox.js)
+        "issues": slide_issues(row),
     }
+
+
+def slide_issues(row: GeneratedPresentation) -> list[dict]:
+    """The deck's lint problems as a slide opened large shows them (the template reads the
+    same fields from the lint report)."""
+    issues = (row.lint_report or {}).get("issues") or []
+    return [{key: issue.get(key) for key in ("slide", "severity", "rule", "message")}
+            for issue in issues[:500]]

@@ -53,15 +53,19 @@
       var pdf = document.getElementById("pdf-link");
       if (thumbs && !thumbs.children.length) {
         data.pictures.forEach(function (url, index) {
+          var link = document.createElement("a");  // opened large by lightbox.js
+          link.className = "slide-link"; link.href = url;
           var img = document.createElement("img");
           img.src = url;
           img.alt = thumbs.dataset.slideWord + " " + (index + 1);
-          thumbs.appendChild(img);
+          link.appendChild(img);
+          thumbs.appendChild(link);
         });
         thumbs.hidden = false;
       }
       if (pending) { pending.remove(); }
       if (pdf && data.pdf_url) { pdf.href = data.pdf_url; pdf.hidden = false; }
+      document.dispatchEvent(new CustomEvent("deck:followed", {detail: data}));
     };
     var poll = function () {
       fetch(box.dataset.statusUrl, {credentials: "same-origin"})
