@@ -17,9 +17,10 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -263,6 +264,7 @@ ChartType = Literal[
     "scatter",
     "bubble",
 ]
+CHART_TYPES = frozenset(get_args(ChartType))
 CATEGORY_TYPES = {
     "column", "bar", "stacked_column", "stacked_bar", "stacked100_column",
     "stacked100_bar", "line", "pie", "doughnut", "waterfall",
@@ -648,7 +650,56 @@ def _message(error: dict[str, Any]) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     if error["type"] == "union_tag_invalid":
-        message = f"unknown slide kind {error['input'].get('kind')!r}; known: {', '.join(SLIDE_KINDS)}"
+        message = _("unknown slide kind %(kind)r; known: %(kinds)s") % {
+            "kind": error["input"].get("kind"), "kinds": ", ".join(SLIDE_KINDS)}
+    return _translated(error, message)
+
+
+def _translated(error: dict[str, Any], message: str) -> str:
+    """pydantic's message for the common error types, in the user's language (each
+    English text is pydantic's own, so English messages read as before)."""
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    simple = {
+        "missing": _("Field required"),
+        "extra_forbidden": _("Extra inputs are not permitted"),
+        "float_type": _("Input should be a valid number"),
+        "float_parsing": _("Input should be a valid number, unable to parse string as a "
+                           "number"),
+        "int_type": _("Input should be a valid integer"),
+        "int_parsing": _("Input should be a valid integer, unable to parse string as an "
+                         "integer"),
+        "string_type": _("Input should be a valid string"),
+    }
+    if kind in simple:
+        return simple[kind]
+    if kind == "literal_error":
+        return _("Input should be %(expected)s") % {"expected": ctx.get("expected", "")}
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        text = {"greater_than_equal": _("Input should be greater than or equal to %(bound)s"),
+                "greater_than": _("Input should be greater than %(bound)s"),
+                "less_than_equal": _("Input should be less than or equal to %(bound)s"),
+                "less_than": _("Input should be less than %(bound)s")}[kind]
+        bound = next((ctx[key] for key in ("ge", "gt", "le", "lt") if key in ctx), "")
+        return text % {"bound": bound}
+    if kind in ("string_too_long", "string_too_short"):
+        bound = int(ctx.get("max_length" if kind == "string_too_long" else "min_length", 0))
+        text = (ngettext("String should have at most %(bound)d character",
+                         "String should have at most %(bound)d characters", bound)
+                if kind == "string_too_long" else
+                ngettext("String should have at least %(bound)d character",
+                         "String should have at least %(bound)d characters", bound))
+        return text % {"bound": bound}
+    if kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        bound = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
+        text = (ngettext("List should have at least %(bound)d item after validation, not "
+                         "%(actual)s", "List should have at least %(bound)d items after "
+                         "validation, not %(actual)s", bound)
+                if kind == "too_short" else
+                ngettext("List should have at most %(bound)d item after validation, not "
+                         "%(actual)s", "List should have at most %(bound)d items after "
+                         "validation, not %(actual)s", bound))
+        return text % {"bound": bound, "actual": ctx.get("actual_length")}
     return message
 
 

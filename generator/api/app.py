@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -35,7 +36,6 @@ from generator.material import intake
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.previews.soffice import picture_name
-from generator.sources import spec_from_source
 from generator.spec import source_text_problem
 from generator.web import downloads
 from operations import views as operations_views
@@ -432,12 +432,26 @@ outline_router = Router(tags=["outline"])
                      url_name="generator-api-validate",
                      summary="Check an outline or spec: problems by line, nothing stored")
 def validate_outline(request, payload: schemas.ValidateIn):
+    """What the deck's submit refuses, refused here with the same words: the text read
+    and fitted in the design (`create.check`), within a live check's time."""
     try:
-        spec = spec_from_source(payload.format, payload.source)
+        asset = deck_json.design_named({"asset": payload.asset})
+    except LookupError as exc:
+        raise ApiProblem(404, str(exc), kind="no-such-design") from None
+    try:
+        checked = create.check(payload.format, payload.source, asset,
+                               seconds=create.LIVE_CHECK_SECONDS)
     except SpecError as exc:
         return {"ok": False, "error": str(exc), "problems": problem_items(exc.problems)}
+    spec, count = checked.spec, len(checked.spec.slides)
     kinds = [slide.kind for slide in spec.slides]
-    return {"ok": True, "slides": len(kinds), "kinds": kinds, "title": spec.title}
+    if checked.complete:
+        message = ngettext("✓ %(count)d slide", "✓ %(count)d slides", count) % {"count": count}
+    else:
+        message = _("✓ %(count)d slides; the first %(fitted)d fitted so far (the rest are "
+                    "fitted when you generate)") % {"count": count, "fitted": checked.fitted}
+    return {"ok": True, "slides": count, "kinds": kinds, "title": spec.title,
+            "fitted": checked.fitted, "message": message}
 
 
 # -- designs ----------------------------------------------------------------------------------

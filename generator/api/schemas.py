@@ -166,6 +166,9 @@ class ValidateIn(BaseModel):
     source: StrictStr = ""
     format: Literal["markdown", "spec"] = Field(default="markdown",
                                                 description="spec = JSON DeckSpec text")
+    asset: StrictInt | None = Field(default=None, ge=1,
+                                    description="design asset id the text is fitted in; "
+                                                "omit for the built-in design")
 
 
 class ValidateOut(BaseModel):
@@ -173,6 +176,10 @@ class ValidateOut(BaseModel):
     slides: int | None = None
     kinds: list[str] | None = None
     title: str | None = None
+    fitted: int | None = Field(default=None, description="slides whose text was fitted in "
+                               "the design (all of them unless the check's time ran out)")
+    message: str | None = Field(default=None, description="the result in words, in the "
+                                "request's language")
     error: str | None = None
     problems: list[dict[str, Any]] | None = None
 

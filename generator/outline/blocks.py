@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from generator.errors import OutlineError
 from generator.outline import safe_yaml
+from generator.spec import CHART_TYPES
 
 BLOCK_KINDS = ("chart", "matrix", "growth-share", "tree", "timeline", "process", "kpi")
 _CHART_ALIASES = {
@@ -23,6 +24,9 @@ _CHART_ALIASES = {
     "stacked-100": "stacked100_column", "stacked100-column": "stacked100_column",
     "stacked100-bar": "stacked100_bar", "donut": "doughnut", "pie-chart": "pie",
 }
+# the chart types as the syntax guide writes them (examples/outline-syntax.*.md)
+GUIDE_CHART_TYPES = ("column", "bar", "stacked", "stacked-bar", "stacked100", "stacked100-bar",
+                     "line", "pie", "doughnut", "waterfall", "scatter", "bubble")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -100,7 +104,18 @@ def _mapping(data: Any, name: str, line: int) -> dict:
 
 # -- chart ------------------------------------------------------------------------------------------
 def _chart_type(value: str, line: int) -> str:
-    kind = _CHART_ALIASES.get(value.strip().lower(), value.strip().lower().replace("-", "_"))
+    """The DeckSpec's chart type for a type written in the outline; an unknown one is
+    refused at `line` (the block's fence), listing the types in the guide's words."""
+    word = value.strip().lower()
+    kind = _CHART_ALIASES.get(word, word.replace("-", "_"))
+    if kind not in CHART_TYPES:
+        if not word:
+            raise OutlineError(_("the chart needs a type after the word chart (```chart "
+                                 "column); the types are: %(types)s")
+                               % {"types": ", ".join(GUIDE_CHART_TYPES)}, line)
+        raise OutlineError(_("unknown chart type '%(type)s'; the types are: %(types)s")
+                           % {"type": value.strip()[:40], "types": ", ".join(GUIDE_CHART_TYPES)},
+                           line)
     return kind
 
 

@@ -38,6 +38,10 @@ _KIND_CLASSES = {
     "quote": "quote", "callout": "quote", "next-steps": "next_steps", "next_steps": "next_steps",
     "message": "message", "two-column": "two_column", "table": "table", "cover": "cover",
 }
+# the classes as the syntax guide writes them (examples/outline-syntax.*.md)
+GUIDE_CLASSES = ", ".join(f".{name}" for name in (
+    "agenda", "summary", "section", "appendix", "message", "two-column", "table", "quote",
+    "next-steps", "cover"))
 _SUMMARY_TITLES = ("executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
                    "サマリー", "要旨", "要約")
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
@@ -62,8 +66,38 @@ class _Slide:
     picture_lines: list[int] = field(default_factory=list)  # pictures the slide shows
 
 
+@dataclass(frozen=True)
+class SlideLines:
+    """Where a slide of the deck was written: its heading's line and the first line of each
+    part (`points`, `tables`, `block`, `columns`, `callout`, `source`, ...)."""
+
+    line: int
+    parts: dict[str, int] = field(default_factory=dict)
+
+    def of(self, part: str) -> int:
+        return self.parts.get(part, self.line)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """An outline read: its `DeckSpec` and where each of its slides was written."""
+
+    spec: DeckSpec
+    slides: list[SlideLines]
+
+    def place(self, index: int, kind: str, field_name: str = "") -> str:
+        """'line 12 (slide 3, chart): chart.type' for slide `index` (0-based) and a field of
+        it, at the line of the construct that holds the field."""
+        return _place_at(self.slides, index, kind, field_name)
+
+
 def read_outline(text: str, *, base_dir: Path | None = None) -> DeckSpec:
-    """Read a Markdown outline into a validated `DeckSpec`.
+    """Read a Markdown outline into a validated `DeckSpec` (see `read_outline_places`)."""
+    return read_outline_places(text, base_dir=base_dir).spec
+
+
+def read_outline_places(text: str, *, base_dir: Path | None = None) -> Outline:
+    """Read a Markdown outline into a validated `DeckSpec`, with its slides' lines.
 
     `base_dir` is the outline's folder (the command line): only then may the
     outline embed a picture, from inside that folder.  Raises
@@ -85,13 +119,12 @@ def read_outline(text: str, *, base_dir: Path | None = None) -> DeckSpec:
     if not slides:
         raise OutlineError("the outline has no slides: start each slide with a '#' heading", 1)
     _check_slide_count(meta, slides)
-    data = _deck(meta, slides)
+    data, lines = _deck(meta, slides)
     _check_pictures_shown(tokens, slides)
-    starts = _slide_lines(meta, slides)
     try:
-        return load_spec(data, base_dir=base_dir)
+        return Outline(load_spec(data, base_dir=base_dir), lines)
     except SpecError as exc:
-        raise _with_lines(exc, starts) from None
+        raise _with_lines(exc, lines) from None
 
 
 def _check_slide_count(meta: dict, slides: list[_Slide]) -> None:
@@ -215,51 +248,76 @@ def _is_blank(node: SyntaxTreeNode) -> bool:
 
 
 # -- building the deck -------------------------------------------------------------------------------
-def _deck(meta: dict, slides: list[_Slide]) -> dict:
+def _deck(meta: dict, slides: list[_Slide]) -> tuple[dict, list[SlideLines]]:
     title = meta.get("title") or slides[0].title
     deck = {key: value for key, value in meta.items() if key != "language"}
     deck["title"] = title
     if meta.get("language") in ("ja", "en"):
         deck["language"] = meta["language"]
-    built = []
+    built, lines = [], []
     if meta.get("title"):
         built.append({k: v for k, v in {
             "kind": "cover", "title": title, "subtitle": meta.get("subtitle", ""),
             "author": meta.get("author", ""), "date": meta.get("date", "")}.items() if v})
+        lines.append(SlideLines(1))
     for slide in slides:
-        built.append(_slide(slide))
+        data, found = _slide(slide)
+        built.append(data)
+        lines.append(SlideLines(slide.line, found))
     deck["slides"] = built
-    return deck
+    return deck, lines
 
 
-def _slide_lines(meta: dict, slides: list[_Slide]) -> list[int]:
-    lines = [1] if meta.get("title") else []
-    return lines + [slide.line for slide in slides]
+# the fields of a slide (as the DeckSpec and the renderer name them) -> the part written
+_FIELD_PARTS = {
+    "points": "points", "items": "points", "actions": "tables", "columns": "tables",
+    "rows": "tables", "left": "columns", "right": "columns", "quote": "quote",
+    "attribution": "quote", "image": "image", "callout": "callout", "source": "source",
+    "footnote": "footnote", "tracker": "tracker", "subtitle": "points",
+}
+_TITLE_FIELDS = ("title", "kind", "number", "current", "notes", "")
 
 
-def _with_lines(exc: SpecError, starts: list[int]) -> SpecError:
+def _part_of(field_name: str, parts: dict[str, int]) -> str:
+    head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+    if head in _TITLE_FIELDS:
+        return ""
+    if head == "actions" and "tables" not in parts:
+        return "points"
+    return _FIELD_PARTS.get(head, "block")  # the rest are a chart's or diagram's fields
+
+
+def _place_at(slides: list[SlideLines], index: int, kind: str, field_name: str) -> str:
+    if not 0 <= index < len(slides):
+        return f"slide {index + 1}" + (f": {field_name}" if field_name else "")
+    lines = slides[index]
+    where = f"line {lines.of(_part_of(field_name, lines.parts))} (slide {index + 1}" \
+            + (f", {kind})" if kind else ")")
+    return f"{where}: {field_name}" if field_name else where
+
+
+def _with_lines(exc: SpecError, slides: list[SlideLines]) -> SpecError:
     problems = []
     for place, message in exc.problems:
         match = re.match(r"slide (\d+)(?: \((\w+)\))?:?\s*(.*)", place)
-        if match and int(match.group(1)) <= len(starts):
+        if match and int(match.group(1)) <= len(slides):
             number, kind, rest = int(match.group(1)), match.group(2), match.group(3)
-            where = f"line {starts[number - 1]} (slide {number}{', ' + kind if kind else ''})"
-            place = f"{where}: {rest}" if rest else where
+            place = _place_at(slides, number - 1, kind or "", rest)
         problems.append((place, message))
     lines = "\n".join(f"  {place}: {message}" for place, message in problems[:20])
-    return SpecError(f"the outline is not valid:\n{lines}", problems)
+    return SpecError(_("the outline is not valid:") + f"\n{lines}", problems)
 
 
-def _slide(slide: _Slide) -> dict:
+def _slide(slide: _Slide) -> tuple[dict, dict[str, int]]:
     kinds = [_KIND_CLASSES[c] for c in slide.classes if c in _KIND_CLASSES]
     unknown = [c for c in slide.classes if c not in _KIND_CLASSES]
     if unknown and not kinds and unknown[0] not in ("incremental", "nonincremental", "build"):
-        known = ", ".join(sorted(set(_KIND_CLASSES)))
-        raise OutlineError(f"unknown slide class '.{unknown[0]}'; known: {known}", slide.line)
+        raise OutlineError(_("unknown slide class '.%(name)s'; the classes are: %(known)s")
+                           % {"name": unknown[0], "known": GUIDE_CLASSES}, slide.line)
     body = _Body.collect(slide)
     if slide.section or (kinds and kinds[0] in ("section", "appendix")):
-        return body.divider(kinds[0] if kinds else "section")
-    return body.build(kinds[0] if kinds else None)
+        return body.divider(kinds[0] if kinds else "section"), body.found
+    return body.build(kinds[0] if kinds else None), body.found
 
 
 @dataclass

@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from generator.decks import create
 from generator.errors import SpecError
 from generator.material import intake, pack
 from generator.models import DesignAsset
-from generator.sources import spec_from_source
 
 
 class AssetChoiceField(forms.ModelChoiceField):
@@ -38,12 +38,15 @@ class OutlineForm(forms.Form):
     asset = asset_field()
 
     def clean(self):
+        """The source read and fitted in the chosen design (`create.check`, as the live
+        check does, without its time limit): refused here with the live check's words."""
         data = super().clean()
         text = data.get("source", "")
-        if not text:
+        if not text or self.has_error("asset") or self.has_error("source_format"):
             return data
         try:
-            data["spec"] = spec_from_source(data.get("source_format", "markdown"), text)
+            data["spec"] = create.check(data.get("source_format", "markdown"), text,
+                                        data.get("asset")).spec
         except SpecError as exc:
             self.problems = exc.problems
             raise forms.ValidationError(str(exc)) from None

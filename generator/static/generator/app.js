@@ -7,37 +7,62 @@
   }
 
   // -- outline editor: problems by line before submitting --------------------------------
+  // The server reads and fits the text in the chosen design, as the submit does, and says
+  // the result in the page's language; the page's own words come from data- attributes.
   var form = document.getElementById("outline-form");
   if (form) {
     var status = document.getElementById("outline-status");
     var source = form.querySelector("textarea[name=source]");
     var format = form.querySelector("select[name=source_format]");
     var timer = null;
+    var chosenDesign = function () {
+      var radio = form.querySelector("input[name=asset]:checked");
+      return radio && radio.value ? parseInt(radio.value, 10) : null;
+    };
+    var showProblems = function (problems) {
+      var list = document.createElement("ul");
+      problems.forEach(function (p) {
+        var item = document.createElement("li");
+        item.textContent = (p.place ? p.place + ": " : "") + p.message;
+        list.appendChild(item);
+      });
+      status.appendChild(list);
+    };
     var check = function () {
+      var body = {source: source.value, format: format ? format.value : "markdown"};
+      var asset = chosenDesign();
+      if (asset) { body.asset = asset; }
+      status.textContent = status.dataset.checking || "";
       fetch(form.dataset.validateUrl, {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-        body: JSON.stringify({source: source.value, format: format ? format.value : "markdown"})
+        body: JSON.stringify(body)
       }).then(function (r) { return r.json(); }).then(function (data) {
+        var stale = document.getElementById("outline-errors");
+        if (stale) { stale.remove(); }  // the submit's answer, replaced by this check's
         status.textContent = "";
-        status.classList.toggle("bad", !data.ok);
+        var refused = !data.ok;
+        status.classList.toggle("bad", refused);
         if (data.ok) {
-          status.textContent = status.dataset.ok || ("✓ " + data.slides + " slides");
-        } else {
-          var list = document.createElement("ul");
-          (data.problems || [{place: "", message: data.error}]).forEach(function (p) {
-            var item = document.createElement("li");
-            item.textContent = (p.place ? p.place + ": " : "") + p.message;
-            list.appendChild(item);
-          });
-          status.appendChild(list);
+          status.textContent = data.message || status.dataset.ok || "✓";
+        } else if (data.problems && data.problems.length) {
+          showProblems(data.problems);
+        } else {  // a problem document (RFC 9457) or a refusal without places
+          showProblems([{place: "", message: data.error || data.detail || status.dataset.failed}]);
         }
-      }).catch(function () {});
+      }).catch(function () {
+        status.classList.remove("bad");
+        status.textContent = status.dataset.failed || "";
+      });
     };
     var schedule = function () { clearTimeout(timer); timer = setTimeout(check, 500); };
     source.addEventListener("input", schedule);
     if (format) { format.addEventListener("change", schedule); }
-    if (source.value.trim()) { schedule(); }
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=asset]"), function (radio) {
+      radio.addEventListener("change", schedule);
+    });
+    // after a refused submit its problems are on the page already: not shown twice
+    if (source.value.trim() && !document.getElementById("outline-errors")) { schedule(); }
   }
 
   // -- deck detail: follow the deck until it is finished and its pictures and PDF exist ----

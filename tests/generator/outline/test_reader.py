@@ -152,10 +152,15 @@ def test_malformed_input_names_the_line(text, expected):
     assert expected in error_of(text)
 
 
-def test_spec_errors_are_mapped_to_the_slide_line():
+def test_spec_errors_are_mapped_to_the_line_of_their_construct():
+    # issue 13: a wrong chart type is reported at the chart's fence, not at the heading
     message = error_of("---\ntitle: D\n---\n\n# Fine\n\n- a\n\n# Bad chart\n\n```chart radar\n"
                        "a,b\nx,1\n```\n")
-    assert "line 9 (slide 3, chart): chart.type" in message
+    assert message.startswith("line 11: unknown chart type 'radar'")
+    matrix = error_of("# Where we play\n\n```matrix\nx: a\ny: b\nquadrants: [a]\n```\n")
+    assert "line 3 (slide 1, matrix): quadrants: List should have at least 4 items after validation, not 1" in matrix
+    title = error_of("# " + "t" * 301 + "\n\n- a\n")
+    assert "line 1 (slide 1, message): title" in title
 
 
 def test_zero_and_ten_thousand_chart_points_are_refused_with_the_line():
@@ -163,7 +168,7 @@ def test_zero_and_ten_thousand_chart_points_are_refused_with_the_line():
     assert "line 4: the chart has no data rows" in empty
     rows = "\n".join(f"{i},{i}" for i in range(10000))
     huge = error_of(f"# T\n\n```chart line\nx,y\n{rows}\n```\n")
-    assert "line 1 (slide 1, chart): chart.categories" in huge and "at most 1000" in huge
+    assert "line 3 (slide 1, chart): chart.categories" in huge and "at most 1000" in huge
 
 
 def test_a_500_slide_outline_is_read_and_501_is_refused():
