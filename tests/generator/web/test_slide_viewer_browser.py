@@ -34,20 +34,25 @@ PROBLEM = "The body text overflows its placeholder by 12 pt."
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def deck(alice, tmp_path, settings):
-    """A finished deck with its pictures, and a lint problem on its second slide."""
+def _finished_deck(owner, tmp_path, settings, *, pictures: bool) -> GeneratedPresentation:
+    """A finished deck, its pictures rendered or not yet."""
     settings.PREVIEWS_ENABLED = True
     if not deck_pictures.available():
         pytest.skip("LibreOffice and pdftoppm are installed by bin/setup")
     use_local_files(settings, tmp_path / "data")
-    row = GeneratedPresentation.objects.create(owner=alice, source_kind="spec", spec=SPEC,
+    row = GeneratedPresentation.objects.create(owner=owner, source_kind="spec", spec=SPEC,
                                                source_text=json.dumps(SPEC, ensure_ascii=False),
                                                title=SPEC["title"])
     tasks.generate_presentation(row.pk)
-    tasks.render_previews(row.pk)
+    if pictures:
+        tasks.render_previews(row.pk)
     row.refresh_from_db()
     assert row.status == GeneratedPresentation.Status.DONE
+    return row
+
+
+def _add_problem(row: GeneratedPresentation) -> GeneratedPresentation:
+    """A lint problem on the deck's second slide (kept when the pictures are linted)."""
     report = row.lint_report or {}
     issues = [*report.get("issues", []), {"slide": 2, "shape": "Body", "rule": "overflow",
                                            "severity": "error", "message": PROBLEM}]
@@ -56,6 +61,12 @@ def deck(alice, tmp_path, settings):
         lint_report={**report, "summary": summary, "issues": issues})
     row.refresh_from_db()
     return row
+
+
+@pytest.fixture
+def deck(alice, tmp_path, settings):
+    """A finished deck with its pictures, and a lint problem on its second slide."""
+    return _add_problem(_finished_deck(alice, tmp_path, settings, pictures=True))
 
 
 @pytest.fixture
@@ -169,4 +180,26 @@ def test_the_slide_viewer_in_japanese(deck, live_server, browser):
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert "ログアウトしました。" in page.inner_text(".messages")
     page.screenshot(path=ARTIFACTS / "07-logged-out-ja.png")
+    assert not page.errors and not page.missing, (page.errors, page.missing)
+
+
+def test_pictures_that_arrive_while_the_page_waits_open_large_too(alice, tmp_path, settings,
+                                                                    live_server, browser):
+    row = _add_problem(_finished_deck(alice, tmp_path, settings, pictures=False))
+    page = _page(browser, "en-US")
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/decks/{row.pk}/")
+    assert page.is_visible("#previews-pending")
+    tasks.render_previews(row.pk)  # what the worker does next; the page's poll shows them
+    page.wait_for_function(
+        f"document.querySelectorAll('#thumbs a.slide-link img').length === {row.slide_count}"
+        " && Array.from(document.querySelectorAll('#thumbs img'))"
+        ".every(img => img.complete && img.naturalWidth > 0)", timeout=60_000)
+    page.click("#thumbs a.slide-link >> nth=1")
+    page.locator("#slide-viewer").wait_for(state="visible")
+    assert page.inner_text("#slide-viewer-count") == f"Slide 2 of {row.slide_count}"
+    assert PROBLEM in page.inner_text("#slide-viewer-problems")
+    page.screenshot(path=ARTIFACTS / "08-arrived-slide-2.png")
+    page.keyboard.press("Escape")
+    page.locator("#slide-viewer").wait_for(state="hidden")
     assert not page.errors and not page.missing, (page.errors, page.missing)
