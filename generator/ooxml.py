@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml import xmlchemy
+from pptx.oxml.ns import _nsmap as PPTX_NSMAP
+from pptx.shapes.placeholder import _InheritsDimensions
 
 from generator.colours import from_hls, to_hls
 
@@ -41,6 +44,21 @@ DEFAULT_INSETS = (91440, 45720, 91440, 45720)  # left, top, right, bottom
 _DEFAULT_MAP = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled_xpath(path: str) -> etree.XPath:
+    return etree.XPath(path, namespaces=PPTX_NSMAP)
+
+
+def _xpath(self, xpath_str: str):
+    """python-pptx's `BaseOxmlElement.xpath`, the expression compiled once instead of on
+    every call (same result): python-pptx asks it several times per shape (is it a
+    placeholder? of which idx and type?), a sixth of learning's and rendering's time."""
+    return _compiled_xpath(xpath_str)(self)
+
+
+xmlchemy.BaseOxmlElement.xpath = _xpath  # every python-pptx element; see `_xpath`
+
+
 def local_name(element) -> str:
     return element.tag.rsplit("}", 1)[-1]
 
@@ -48,6 +66,21 @@ def local_name(element) -> str:
 def shape_tag(shape) -> str:
     """The local name of a shape's element: 'sp', 'pic', 'graphicFrame', 'grpSp', 'cxnSp'."""
     return local_name(shape._element)
+
+
+def shape_box(shape) -> tuple[int | None, int | None, int | None, int | None]:
+    """(left, top, width, height) of a shape as python-pptx's `left`, `top`, `width` and
+    `height` give them (a placeholder's missing values from the layout or master
+    placeholder it inherits from), with that placeholder looked up once, not four times."""
+    element = shape._element
+    own = (element.x, element.y, element.cx, element.cy)
+    if None not in own or not isinstance(shape, _InheritsDimensions):
+        return own
+    base = shape._base_placeholder
+    if base is None:
+        return own
+    inherited = shape_box(base)
+    return tuple(o if o is not None else i for o, i in zip(own, inherited))
 
 
 # -- layouts ----------------------------------------------------------------------------------

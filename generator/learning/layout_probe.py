@@ -26,7 +26,7 @@ from generator.learning.learned_design import layout_map
 from generator.learning.surface import GRID_COLUMNS, Behind, Surface, analyse, behind
 from generator.ooxml import (background_color, draws_nothing, fill_under,
                               has_slide_number_field, layout_colors, layouts_named,
-                              placeholder_colors)
+                              placeholder_colors, shape_box)
 from generator.previews.soffice import available, render_thumbnails
 from generator.render import xml
 
@@ -35,13 +35,14 @@ PROBE_WIDTH = 480  # pixels: enough for colours and a 64-column grid, quick to r
 MAX_LAYOUTS = 12
 
 
-def probe_layouts(path: Path, names: list[str]) -> dict[str, dict]:
+def probe_layouts(path: Path, names: list[str], prs=None) -> dict[str, dict]:
     """Layout name -> what was seen (see `_probe_picture` / `_probe_xml`), for `names`.
 
     Pictures when the tools are there, XML otherwise; never raises for a
-    template the XML reading accepts (a failed render falls back to XML).
+    template the XML reading accepts (a failed render falls back to XML).  `prs`: the
+    deck at `path` when the caller has it open already (it is only read).
     """
-    prs = Presentation(str(path))
+    prs = prs if prs is not None else Presentation(str(path))
     layouts = layouts_named(prs, names[:MAX_LAYOUTS])
     found = {name: _probe_xml(prs, layout) for name, layout in layouts.items()}
     if not pictures_wanted() or not layouts:
@@ -103,11 +104,12 @@ def _placeholder_boxes(layout) -> list[tuple[int, str, list[int]]]:
     """(idx, type, [left, top, width, height] EMU) of a layout's placeholders."""
     boxes = []
     for ph in layout.placeholders:
-        if ph.left is None or ph.width is None:
+        left, top, width, height = shape_box(ph)
+        if left is None or width is None:
             continue
         kind = str(ph.placeholder_format.type).split(".")[-1].split(" ")[0]
-        boxes.append((ph.placeholder_format.idx, kind,
-                      [int(ph.left), int(ph.top), int(ph.width), int(ph.height)]))
+        boxes.append((ph.placeholder_format.idx, kind, [int(left), int(top), int(width),
+                                                        int(height)]))
     return boxes
 
 
@@ -193,14 +195,14 @@ def xml_background(layout) -> str | None:
                             gradient_middle=True)
 
 
-def attach_probes(path: Path, patterns: list[dict]) -> list[dict]:
+def attach_probes(path: Path, patterns: list[dict], prs=None) -> list[dict]:
     """Add what was seen of the layouts decks use to their `layout` patterns
-    (pattern_data["probe"]); returns `patterns`."""
+    (pattern_data["probe"]); returns `patterns`.  `prs`: the deck at `path`, if open."""
     entries = [(p["name"], p["data"]) for p in patterns if p["type"] == "layout"]
     used = list(dict.fromkeys(layout_map(entries).values()))
     if not used:
         return patterns
-    found = probe_layouts(path, used)
+    found = probe_layouts(path, used, prs)
     for pattern in patterns:
         if pattern["type"] == "layout" and pattern["name"] in found:
             pattern["data"]["probe"] = found[pattern["name"]]

@@ -48,7 +48,7 @@ from generator.models import DesignAsset, DesignPattern
 from generator.colours import contrast_ratio
 from generator.learning.layout_probe import attach_probes
 from generator.ooxml import (chart_plot_types, chart_style_facts, master_text_size, read_theme,
-                              table_style_facts)
+                              shape_box, table_style_facts)
 from generator.previews.soffice import asset_prefix, available
 
 logger = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ def extract(path: Path) -> list[dict]:
                  for index, slide in enumerate(prs.slides)]
     patterns.append(_typography(prs, sizes, families))
     patterns += _chart_and_table_styles(prs)
-    return attach_probes(path, patterns)  # what the used layouts really look like
+    return attach_probes(path, patterns, prs)  # what the used layouts really look like
 
 
 def _theme_colors(colors: dict[str, str]) -> dict:
@@ -243,9 +243,10 @@ def _layouts(prs):
 
 
 def _geometry(shape) -> list[int] | None:
-    if shape.left is None or shape.width is None:
+    left, top, width, height = shape_box(shape)
+    if left is None or width is None:
         return None
-    return [int(shape.left), int(shape.top), int(shape.width), int(shape.height)]
+    return [int(left), int(top), int(width), int(height)]
 
 
 def _layout_kind(layout) -> tuple[str, float]:
@@ -284,8 +285,9 @@ def _left_edges(prs) -> list[int]:
     sources = list(prs.slides) or list(_layouts(prs))
     for source in sources:
         for shape in source.shapes:
-            if shape.left is not None and shape.width:
-                edges.append(int(shape.left))
+            left, _top, width, _height = shape_box(shape)
+            if left is not None and width:
+                edges.append(int(left))
     return edges
 
 
@@ -375,7 +377,7 @@ def _slide_kind(slide) -> str:
 def _slide(prs, index: int, slide, alignment: float, density: float) -> dict:
     title = next((s for s in slide.placeholders if s.placeholder_format.type in (
         PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)), None)
-    others = [_geometry(s) for s in slide.shapes if s is not title and _geometry(s)]
+    others = [g for g in (_geometry(s) for s in slide.shapes if s is not title) if g]
     body = None
     if others:
         left = min(g[0] for g in others)
