@@ -116,6 +116,14 @@ class Canvas:
         else:
             color_format.rgb = RGBColor.from_string(hex_color)
 
+    def _paint_run(self, run, hex_color: str) -> bool:
+        """`paint` on a run's font colour through the quick writer (False: not done)."""
+        accents = self.design.palette.accents
+        if hex_color.upper() in accents:
+            slot = _ACCENT_SLOTS[accents.index(hex_color.upper())]
+            return xml.set_run_color(run, scheme=MSO_THEME_COLOR.to_xml(slot))
+        return xml.set_run_color(run, rgb=str(RGBColor.from_string(hex_color)))
+
     # -- text ----------------------------------------------------------------------------
     def text(self, box: Box, content: str | list[Paragraph], *, field: str, size: float,
              min_size: float | None = None, color: str | None = None, bold: bool = False,
@@ -226,7 +234,7 @@ class Canvas:
         fonts = self.design.fonts
         run.font.size = Pt(round(size * 2) / 2)
         run.font.bold = bold
-        if color is not None:
+        if color is not None and not self._paint_run(run, color):
             self.paint(run.font.color, color)
         xml.set_run_fonts(
             run,

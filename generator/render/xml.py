@@ -50,9 +50,30 @@ _RPR_ORDER = ["a:ln", "a:noFill", "a:solidFill", "a:gradFill", "a:blipFill", "a:
               "a:hlinkMouseOver", "a:rtl", "a:extLst"]
 
 
+_RPR_RANK = {qn(tag): i for i, tag in enumerate(_RPR_ORDER)}
+_RPR_FILLS = frozenset(qn(tag) for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill",
+                                           "a:pattFill", "a:grpFill"))
+
+
+def set_run_color(run: _Run, *, rgb: str | None = None, scheme: str | None = None) -> bool:
+    """A solid text colour on a run whose `a:rPr` has no fill yet: `rgb` ('RRGGBB') or a
+    theme `scheme` slot ('accent1'), the XML python-pptx's `font.color` writes, without
+    its generic child lookups (most of a run's cost).  False, nothing done, when the run
+    has a fill already (the caller goes through python-pptx)."""
+    rPr = run._r.get_or_add_rPr()
+    if any(child.tag in _RPR_FILLS for child in rPr):
+        return False
+    fill = etree.SubElement(rPr, qn("a:solidFill"))
+    color = etree.SubElement(fill, qn("a:srgbClr" if scheme is None else "a:schemeClr"))
+    color.set("val", rgb if scheme is None else scheme)
+    ln = rPr.find(qn("a:ln"))
+    rPr.insert(0 if ln is None else rPr.index(ln) + 1, fill)
+    return True
+
+
 def _order_rpr_children(rPr) -> None:
     """Keep `a:rPr` children in schema order (PowerPoint refuses files otherwise)."""
-    rank = {qn(tag): i for i, tag in enumerate(_RPR_ORDER)}
+    rank = _RPR_RANK
     children = sorted(rPr, key=lambda el: rank.get(el.tag, len(rank)))
     for child in children:
         rPr.remove(child)
