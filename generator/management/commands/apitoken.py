@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from generator.api import tokens
+from generator.management.database import ensure_ready
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, name: str, list_tokens: bool, revoke: str | None,
                revoke_all: bool, **options):
+        ensure_ready(stderr=self.stderr)
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:

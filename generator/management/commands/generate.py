@@ -12,6 +12,7 @@ from generator import files
 from generator.decks import generate, lifecycle
 from generator.errors import GeneratorError
 from generator.llm.drafting import draft_deck, estimate
+from generator.management.database import ensure_ready
 from generator.material import intake, pack, review
 from generator.models import GeneratedPresentation
 from generator.sources import load_source
@@ -37,6 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, source=None, output=None, asset=None, brief=None, brief_file=None,
                **options):
+        ensure_ready(stderr=self.stderr)
         given = [x for x in (source, brief, brief_file) if x]
         if len(given) != 1:
             raise CommandError(_("give exactly one of SRC, --brief or --brief-file"))

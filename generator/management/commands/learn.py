@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from generator.errors import InvalidDeckFile
 from generator.learning import learn
+from generator.management.database import ensure_ready
 from generator.previews.soffice import ensure_asset_thumbnails
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                             help=_("also render slide pictures (needs LibreOffice)"))
 
     def handle(self, *args, file: str, category: str, thumbnails: bool, **options):
+        ensure_ready(stderr=self.stderr)
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path})

@@ -11,6 +11,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from generator.api import mcp_server
+from generator.management.database import ensure_ready
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                             help="the web app's address, for download links (stdio)")
 
     def handle(self, *args, **options):
+        ensure_ready(stderr=self.stderr)
         if options["http"]:
             return self._serve_http(options)
         key = os.environ.get("BCGSLIDES_API_TOKEN", "")

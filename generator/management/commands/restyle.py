@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from generator import files
 from generator.decks.restyle import restyle
 from generator.errors import GeneratorError, InvalidDeckFile
+from generator.management.database import ensure_ready
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                                    "regions (only list them)"))
 
     def handle(self, *args, deck: str, asset=None, output=None, no_pictures=False, **options):
+        ensure_ready(stderr=self.stderr)
         path = Path(deck)
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path.name})

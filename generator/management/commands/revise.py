@@ -9,6 +9,7 @@ from generator import files
 from generator.decks import generate
 from generator.decks.revision import flags_for, revise_presentation
 from generator.errors import GeneratorError
+from generator.management.database import ensure_ready
 from generator.models import GeneratedPresentation
 from generator.spec import load_spec
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                             help=_("what to change, e.g. \"make this a waterfall\""))
 
     def handle(self, *args, presentation, slide, instruction, **options):
+        ensure_ready(stderr=self.stderr)
         try:
             row = GeneratedPresentation.objects.get(pk=presentation)
         except GeneratedPresentation.DoesNotExist:
