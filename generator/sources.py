@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from generator.errors import SourceError, SpecError
 from generator.outline import read_outline
@@ -36,7 +37,7 @@ def spec_from_source(kind: str, text: str, *, base_dir: Path | None = None) -> D
         return load_spec_json(text, base_dir=base_dir)
     if kind == MARKDOWN:
         return read_outline(text, base_dir=base_dir)
-    raise SpecError(f"unknown source kind {kind!r}")
+    raise SpecError(_("unknown source kind %(kind)r") % {"kind": kind})
 
 
 def load_source(path: Path) -> LoadedSource:
@@ -47,21 +48,24 @@ def load_source(path: Path) -> LoadedSource:
     """
     path = Path(path)
     if not path.is_file():
-        raise SourceError(f"{path}: no such file")
+        raise SourceError(_("%(name)s: no such file") % {"name": path})
     size = path.stat().st_size
     if size > settings.MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: {size:,} bytes; the limit is {settings.MAX_SOURCE_BYTES:,}")
+        raise SourceError(_("%(name)s: %(size)s bytes; the limit is %(limit)s")
+                          % {"name": path, "size": f"{size:,}",
+                             "limit": f"{settings.MAX_SOURCE_BYTES:,}"})
     return load_source_bytes(path.read_bytes(), name=path.name, base_dir=path.parent)
 
 
 def load_source_bytes(data: bytes, *, name: str, base_dir: Path | None = None) -> LoadedSource:
     """Parse source bytes; `name`'s suffix (or the content) says Markdown or JSON."""
     if len(data) > settings.MAX_SOURCE_BYTES:
-        raise SourceError(f"{name}: {len(data):,} bytes; the limit is "
-                          f"{settings.MAX_SOURCE_BYTES:,}")
+        raise SourceError(_("%(name)s: %(size)s bytes; the limit is %(limit)s")
+                          % {"name": name, "size": f"{len(data):,}",
+                             "limit": f"{settings.MAX_SOURCE_BYTES:,}"})
     text = _decode(data, name)
     if not text.strip():
-        raise SourceError(f"{name}: the file is empty")
+        raise SourceError(_("%(name)s: the file is empty") % {"name": name})
     kind = SPEC if _is_json(name, text) else MARKDOWN
     return LoadedSource(spec=spec_from_source(kind, text, base_dir=base_dir), kind=kind, text=text)
 
@@ -74,8 +78,9 @@ def _decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
-            f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset "
-            f"{exc.start}); save the file as UTF-8"
+            _("%(name)s: line %(line)d: not UTF-8 text (byte 0x%(byte)02X at offset "
+              "%(offset)d); save the file as UTF-8")
+            % {"name": name, "line": line, "byte": data[exc.start], "offset": exc.start}
         ) from None
 
 

@@ -55,11 +55,12 @@ def _clean_text(value: Any) -> Any:
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     bad = _CONTROL.search(value)
     if bad:
-        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}")
+        raise ValueError(_("contains the control character U+%(code)04X")
+                         % {"code": ord(bad.group())})
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError("contains an unpaired surrogate (not valid Unicode)") from exc
+        raise ValueError(_("contains an unpaired surrogate (not valid Unicode)")) from exc
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -127,7 +128,8 @@ class AgendaSlide(_ContentSlide):
     @model_validator(mode="after")
     def _current_in_range(self) -> AgendaSlide:
         if self.current is not None and self.current > len(self.items):
-            raise ValueError(f"current={self.current} but there are {len(self.items)} items")
+            raise ValueError(_("current=%(current)d but there are %(count)d items")
+                             % {"current": self.current, "count": len(self.items)})
         return self
 
 
@@ -319,30 +321,33 @@ class ChartSpec(_Model):
 
 def _check_xy(chart: ChartSpec, limit: int) -> None:
     if not chart.points:
-        raise ValueError(f"a {chart.type} chart needs at least one point in 'points'")
+        raise ValueError(_("a %(type)s chart needs at least one point in 'points'")
+                         % {"type": chart.type})
     if len(chart.points) > limit:
-        raise ValueError(f"{len(chart.points)} points; a {chart.type} chart takes at most {limit}")
+        raise ValueError(_("%(count)d points; a %(type)s chart takes at most %(limit)d")
+                         % {"count": len(chart.points), "type": chart.type, "limit": limit})
     if chart.type == "bubble" and any(p.size is None for p in chart.points):
-        raise ValueError("every point of a bubble chart needs a 'size'")
+        raise ValueError(_("every point of a bubble chart needs a 'size'"))
 
 
 def _check_categories(chart: ChartSpec, limit: int) -> None:
     if not chart.categories:
-        raise ValueError(f"a {chart.type} chart needs at least one category")
+        raise ValueError(_("a %(type)s chart needs at least one category") % {"type": chart.type})
     if not chart.series:
-        raise ValueError(f"a {chart.type} chart needs at least one series")
+        raise ValueError(_("a %(type)s chart needs at least one series") % {"type": chart.type})
     if len(chart.categories) > limit:
-        raise ValueError(
-            f"{len(chart.categories)} categories; a {chart.type} chart takes at most {limit}"
-        )
+        raise ValueError(_("%(count)d categories; a %(type)s chart takes at most %(limit)d")
+                         % {"count": len(chart.categories), "type": chart.type, "limit": limit})
     for index, series in enumerate(chart.series):
         if len(series.values) != len(chart.categories):
-            raise ValueError(
-                f"series[{index}] '{series.name}' has {len(series.values)} values "
-                f"for {len(chart.categories)} categories"
-            )
+            raise ValueError(_("series[%(index)d] '%(name)s' has %(values)d values for "
+                               "%(categories)d categories")
+                             % {"index": index, "name": series.name,
+                                "values": len(series.values),
+                                "categories": len(chart.categories)})
         if all(value is None for value in series.values):
-            raise ValueError(f"series[{index}] '{series.name}' has no values")
+            raise ValueError(_("series[%(index)d] '%(name)s' has no values")
+                             % {"index": index, "name": series.name})
     if chart.type in {"pie", "doughnut"}:
         _check_pie(chart)
     if chart.type == "waterfall":
@@ -351,20 +356,22 @@ def _check_categories(chart: ChartSpec, limit: int) -> None:
 
 def _check_pie(chart: ChartSpec) -> None:
     if chart.type == "pie" and len(chart.series) != 1:
-        raise ValueError("a pie chart takes exactly one series")
+        raise ValueError(_("a pie chart takes exactly one series"))
     for series in chart.series:
         if any(value is not None and value < 0 for value in series.values):
-            raise ValueError(f"series '{series.name}': a {chart.type} chart cannot show negatives")
+            raise ValueError(_("series '%(name)s': a %(type)s chart cannot show negatives")
+                             % {"name": series.name, "type": chart.type})
 
 
 def _check_waterfall(chart: ChartSpec) -> None:
     if len(chart.series) != 1:
-        raise ValueError("a waterfall chart takes exactly one series (the steps)")
+        raise ValueError(_("a waterfall chart takes exactly one series (the steps)"))
     bad = [t for t in chart.totals if not 0 <= t < len(chart.categories)]
     if bad:
-        raise ValueError(f"totals {bad} are not category indexes (0..{len(chart.categories) - 1})")
+        raise ValueError(_("totals %(bad)s are not category indexes (0..%(last)d)")
+                         % {"bad": bad, "last": len(chart.categories) - 1})
     if any(value is None for value in chart.series[0].values):
-        raise ValueError("a waterfall step cannot be empty")
+        raise ValueError(_("a waterfall step cannot be empty"))
 
 
 class ChartSlide(_ContentSlide):
@@ -429,7 +436,7 @@ class GrowthShareSlide(_ContentSlide):
     @classmethod
     def _four_labels(cls, value: list[str]) -> list[str]:
         if value and len(value) != 4:
-            raise ValueError("give all four quadrant labels or none")
+            raise ValueError(_("give all four quadrant labels or none"))
         return value
 
 
@@ -468,7 +475,8 @@ class TableSlide(_ContentSlide):
         width = len(self.columns)
         for index, row in enumerate(self.rows):
             if len(row) != width:
-                raise ValueError(f"rows[{index}] has {len(row)} cells for {width} columns")
+                raise ValueError(_("rows[%(index)d] has %(cells)d cells for %(columns)d columns")
+                                 % {"index": index, "cells": len(row), "columns": width})
         return self
 
 
@@ -501,25 +509,28 @@ class TimelineSlide(_ContentSlide):
     @model_validator(mode="after")
     def _one_form(self) -> TimelineSlide:
         if bool(self.milestones) == bool(self.lanes):
-            raise ValueError("give either milestones or lanes (with periods), not both or neither")
+            raise ValueError(_("give either milestones or lanes (with periods), not both or "
+                               "neither"))
         if self.lanes:
             _check_roadmap(self)
         elif len(self.milestones) < 2:
-            raise ValueError("a timeline needs at least two milestones")
+            raise ValueError(_("a timeline needs at least two milestones"))
         return self
 
 
 def _check_roadmap(slide: TimelineSlide) -> None:
     if len(slide.periods) < 2:
-        raise ValueError("a roadmap needs at least two periods")
+        raise ValueError(_("a roadmap needs at least two periods"))
     index = {name: i for i, name in enumerate(slide.periods)}
     for lane in slide.lanes:
         for bar in lane.bars:
             for end in (bar.start, bar.end):
                 if end not in index:
-                    raise ValueError(f"lane '{lane.name}': '{end}' is not one of the periods")
+                    raise ValueError(_("lane '%(lane)s': '%(end)s' is not one of the periods")
+                                     % {"lane": lane.name, "end": end})
             if index[bar.start] > index[bar.end]:
-                raise ValueError(f"lane '{lane.name}': bar '{bar.label}' ends before it starts")
+                raise ValueError(_("lane '%(lane)s': bar '%(bar)s' ends before it starts")
+                                 % {"lane": lane.name, "bar": bar.label})
 
 
 class Step(_Model):
@@ -554,11 +565,11 @@ class IssueTreeSlide(_ContentSlide):
     @model_validator(mode="after")
     def _bounded(self) -> IssueTreeSlide:
         if _tree_depth(self.root) > 4:
-            raise ValueError("an issue tree takes at most 4 levels")
+            raise ValueError(_("an issue tree takes at most 4 levels"))
         if _tree_leaves(self.root) > 16:
-            raise ValueError("an issue tree takes at most 16 leaves; split it over two slides")
+            raise ValueError(_("an issue tree takes at most 16 leaves; split it over two slides"))
         if not self.root.children:
-            raise ValueError("the root of an issue tree needs at least one branch")
+            raise ValueError(_("the root of an issue tree needs at least one branch"))
         return self
 
 
@@ -717,7 +728,7 @@ def load_spec(data: Any, *, base_dir: Path | None = None) -> DeckSpec:
     "slide 4 (chart): chart.series[0].values: ...".
     """
     if not isinstance(data, dict):
-        raise SpecError("a DeckSpec is a JSON object with 'title' and 'slides'")
+        raise SpecError(_("a DeckSpec is a JSON object with 'title' and 'slides'"))
     try:
         return DeckSpec.model_validate(data, context={"pictures_from": base_dir})
     except RecursionError:
@@ -726,7 +737,7 @@ def load_spec(data: Any, *, base_dir: Path | None = None) -> DeckSpec:
         problems = problems_from(exc, data)
         lines = "\n".join(f"  {place}: {message}" for place, message in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise SpecError(f"the deck spec is not valid:\n{lines}{more}", problems) from None
+        raise SpecError(_("the deck spec is not valid:") + f"\n{lines}{more}", problems) from None
 
 
 def load_spec_json(text: str, *, base_dir: Path | None = None) -> DeckSpec:
@@ -741,10 +752,9 @@ def load_spec_json(text: str, *, base_dir: Path | None = None) -> DeckSpec:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SpecError(
-            f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})",
-            [(f"line {exc.lineno}", exc.msg)],
-        ) from None
+        message = _("not valid JSON (%(reason)s)") % {"reason": exc.msg}
+        raise SpecError(f"line {exc.lineno}, column {exc.colno}: {message}",
+                        [(f"line {exc.lineno}", message)]) from None
     except RecursionError:
         raise SpecError(_("the JSON is nested too deeply to read")) from None
     return load_spec(data, base_dir=base_dir)

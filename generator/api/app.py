@@ -30,7 +30,7 @@ from generator.api.security import SessionAuth, TokenAuth, TokenRateThrottle, no
 from generator.decks import access, create, lifecycle
 from generator.decks.removal import DeckInProgress, delete_deck
 from generator.errors import (GeneratorError, InvalidDeckFile, LLMNotConfigured,
-                              SharedFilesError, SpecError)
+                              SharedFilesError, SpecError, shown_place)
 from generator.llm import reply_cache
 from generator.material import intake
 from generator.models import DesignAsset, GeneratedPresentation
@@ -441,8 +441,10 @@ def validate_outline(request, payload: schemas.ValidateIn):
     try:
         checked = create.check(payload.format, payload.source, asset,
                                seconds=create.LIVE_CHECK_SECONDS)
-    except SpecError as exc:
-        return {"ok": False, "error": str(exc), "problems": problem_items(exc.problems)}
+    except SpecError as exc:  # each problem's place in the request's language, its line kept
+        problems = [{**item, "place": shown_place(item["place"])}
+                    for item in problem_items(exc.problems)]
+        return {"ok": False, "error": str(exc), "problems": problems}
     spec, count = checked.spec, len(checked.spec.slides)
     kinds = [slide.kind for slide in spec.slides]
     if checked.complete:

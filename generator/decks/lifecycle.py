@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from generator import files, queueing
 from generator.decks import liveness
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, without_server_paths
 from generator.models import BudgetReservation, DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.spec import DeckSpec
@@ -291,7 +291,8 @@ def fail(presentation_id: int, exc: BaseException, *, worker: str | None = None)
     rows = GeneratedPresentation.objects.filter(pk=presentation_id)
     if worker is not None:
         rows = rows.filter(status=Status.RUNNING, worker=worker)
-    rows.update(status=Status.FAILED, error=message[:5000], stage=Stage.FAILED,
+    rows.update(status=Status.FAILED, error=without_server_paths(message)[:5000],  # shown
+                stage=Stage.FAILED,
                 finished_at=timezone.now())
 
 

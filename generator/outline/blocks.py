@@ -43,7 +43,8 @@ def info_options(info: str, line: int) -> tuple[str, dict[str, str]]:
     try:
         words = shlex.split(info)
     except ValueError as exc:
-        raise OutlineError(f"cannot read the block options '{info}': {exc}", line) from None
+        raise OutlineError(_("cannot read the block options '%(info)s': %(reason)s")
+                           % {"info": info, "reason": exc}, line) from None
     name, options = (words[0].lower() if words else ""), {}
     for word in words[1:]:
         key, sep, value = word.partition("=")
@@ -58,7 +59,7 @@ def parse(name: str, options: dict[str, str], body: str, line: int) -> tuple[str
     """(slide kind, slide fields) for a fenced block starting at `line` (1-based)."""
     handler: Callable = _HANDLERS[name]
     if not body.strip():
-        raise OutlineError(f"the ```{name} block is empty", line)
+        raise OutlineError(_("the ```%(name)s block is empty") % {"name": name}, line)
     return handler(options, body, line)
 
 
@@ -81,7 +82,8 @@ def _csv(body: str, line: int) -> list[tuple[int, list[str]]]:
         try:
             cells = next(csv.reader(io.StringIO(raw), skipinitialspace=True))
         except csv.Error as exc:
-            raise OutlineError(f"invalid CSV: {exc}", line + 1 + offset) from None
+            raise OutlineError(_("invalid CSV: %(reason)s") % {"reason": exc},
+                               line + 1 + offset) from None
         rows.append((line + 1 + offset, [cell.strip() for cell in cells]))
     return rows
 
@@ -92,13 +94,20 @@ def number(text: str, where: int, what: str) -> float | None:
     if cleaned in ("", "-", "–", "—", "n/a", "NA"):
         return None
     if not _NUMBER.match(cleaned):
-        raise OutlineError(f"{what}: '{text}' is not a number", where)
+        raise OutlineError(_("%(what)s: '%(text)s' is not a number") % {"what": what, "text": text},
+                           where)
     return float(cleaned)
+
+
+def _row_cells(cells: list[str], header: list[str]) -> str:
+    return _("this row has %(cells)d cells; the header has %(header)d") % {
+        "cells": len(cells), "header": len(header)}
 
 
 def _mapping(data: Any, name: str, line: int) -> dict:
     if not isinstance(data, dict):
-        raise OutlineError(f"the ```{name} block must be a YAML mapping (key: value lines)", line)
+        raise OutlineError(_("the ```%(name)s block must be a YAML mapping (key: value lines)")
+                           % {"name": name}, line)
     return data
 
 
@@ -127,7 +136,7 @@ def _chart(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
     else:
         chart = _chart_from_csv(options, body, line)
     if "type" not in chart:
-        raise OutlineError("the chart needs a type (```chart column, or 'type:' in YAML)", line)
+        raise OutlineError(_("the chart needs a type (```chart column, or 'type:' in YAML)"), line)
     chart["type"] = _chart_type(str(chart["type"]), line)
     if "categories" in chart and isinstance(chart["categories"], list):
         chart["categories"] = [str(c) for c in chart["categories"]]
@@ -168,21 +177,21 @@ def _totals(spec: str, count: int) -> list[int]:
 def _chart_from_csv(options: dict[str, str], body: str, line: int) -> dict:
     rows = _csv(body, line)
     if not rows:
-        raise OutlineError("the chart has no data rows", line)
+        raise OutlineError(_("the chart has no data rows"), line)
     kind = _chart_type(options.get("type", ""), line)
     if kind in ("scatter", "bubble"):
         return {"type": kind, "points": _xy_points(rows)}
     (header_line, header), data = rows[0], rows[1:]
     if not data:
-        raise OutlineError("the chart has no data rows below its header", header_line)
+        raise OutlineError(_("the chart has no data rows below its header"), header_line)
     if len(header) < 2:
-        raise OutlineError("the CSV header needs a category column and at least one series",
+        raise OutlineError(_("the CSV header needs a category column and at least one series"),
                            header_line)
     series = [{"name": name or f"Series {i + 1}", "values": []} for i, name in enumerate(header[1:])]
     categories = []
     for where, cells in data:
         if len(cells) != len(header):
-            raise OutlineError(f"this row has {len(cells)} cells; the header has {len(header)}",
+            raise OutlineError(_row_cells(cells, header),
                                where)
         categories.append(cells[0])
         for item, cell in zip(series, cells[1:]):
@@ -197,17 +206,17 @@ def _xy_points(rows: list[tuple[int, list[str]]]) -> list[dict]:
     (header_line, header), data = rows[0], rows[1:]
     columns = {name.lower(): index for index, name in enumerate(header)}
     if "x" not in columns or "y" not in columns:
-        raise OutlineError("scatter and bubble CSV need columns named x and y "
-                           "(and size, label, series)", header_line)
+        raise OutlineError(_("scatter and bubble CSV need columns named x and y "
+                             "(and size, label, series)"), header_line)
     points = []
     for where, cells in data:
         if len(cells) != len(header):
-            raise OutlineError(f"this row has {len(cells)} cells; the header has {len(header)}",
+            raise OutlineError(_row_cells(cells, header),
                                where)
         point = {"x": number(cells[columns["x"]], where, "x"),
                  "y": number(cells[columns["y"]], where, "y")}
         if point["x"] is None or point["y"] is None:
-            raise OutlineError("x and y need values", where)
+            raise OutlineError(_("x and y need values"), where)
         for key in ("size", "label", "series"):
             if key in columns and cells[columns[key]]:
                 value = cells[columns[key]]
@@ -224,7 +233,8 @@ def _axis(value: Any, line: int) -> dict:
         return {"label": label.strip(), "low": low.strip(), "high": high.strip()}
     if isinstance(value, dict):
         return {key: str(val) for key, val in value.items()}
-    raise OutlineError("an axis is 'Label: low -> high' or a mapping with label/low/high", line)
+    raise OutlineError(_("an axis is 'Label: low -> high' or a mapping with label/low/high"),
+                       line)
 
 
 def _quadrant(value: Any) -> Any:
@@ -254,7 +264,8 @@ def _matrix_item(value: Any, line: int) -> Any:
         label, _, coords = value.rpartition(":")
         parts = [p.strip() for p in coords.split(",")]
         if len(parts) != 2:
-            raise OutlineError(f"a matrix item is 'Label: x, y' (0..1), not '{value}'", line)
+            raise OutlineError(_("a matrix item is 'Label: x, y' (0..1), not '%(value)s'")
+                               % {"value": value}, line)
         return {"label": label.strip(), "x": number(parts[0], line, "x"),
                 "y": number(parts[1], line, "y")}
     return value
@@ -288,13 +299,14 @@ def _growth_share_csv(body: str, line: int) -> list[dict]:
     for field, names in _GS_COLUMNS.items():
         hits = [i for i, cell in enumerate(header) if cell.lower() in names]
         if not hits:
-            raise OutlineError(f"the growth-share CSV needs a '{field}' column "
-                               f"(name, growth, share, revenue)", header_line)
+            raise OutlineError(_("the growth-share CSV needs a '%(field)s' column "
+                                 "(name, growth, share, revenue)") % {"field": field},
+                               header_line)
         index[field] = hits[0]
     items = []
     for where, cells in data:
         if len(cells) != len(header):
-            raise OutlineError(f"this row has {len(cells)} cells; the header has {len(header)}",
+            raise OutlineError(_row_cells(cells, header),
                                where)
         item = {"name": cells[index["name"]]}
         for field in ("market_growth", "relative_share", "revenue"):
@@ -324,7 +336,7 @@ def _tree(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
                                % {"limit": MAX_TREE_LEVELS}, line + 1 + offset)
         if not stack:
             if root is not None:
-                raise OutlineError("an issue tree has one root: indent this line under it",
+                raise OutlineError(_("an issue tree has one root: indent this line under it"),
                                    line + 1 + offset)
             root = node
         else:
@@ -349,7 +361,7 @@ def _timeline(options: dict[str, str], body: str, line: int) -> tuple[str, dict]
             when, _, label = raw.partition(":")
             parts = [when.strip(), label.strip()]
         if len(parts) < 2 or not parts[0] or not parts[1]:
-            raise OutlineError("a milestone is 'when | label | detail' or 'when: label'",
+            raise OutlineError(_("a milestone is 'when | label | detail' or 'when: label'"),
                                line + 1 + offset)
         milestones.append({"when": parts[0], "label": parts[1],
                            "detail": parts[2] if len(parts) > 2 else ""})
@@ -371,7 +383,7 @@ def _process(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
         else:  # "Title | detail | detail"
             parts = _split_line(text)
         if not parts[0]:
-            raise OutlineError("a process step needs a title", line + 1 + offset)
+            raise OutlineError(_("a process step needs a title"), line + 1 + offset)
         steps.append({"title": parts[0], "detail": [p for p in parts[1:] if p]})
     return "process", {"steps": steps}
 
@@ -386,7 +398,7 @@ def _kpi(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
             continue
         parts = _split_line(raw)
         if len(parts) < 2:
-            raise OutlineError("a KPI is 'value | label | change'", line + 1 + offset)
+            raise OutlineError(_("a KPI is 'value | label | change'"), line + 1 + offset)
         metric = {"value": parts[0], "label": parts[1]}
         if len(parts) > 2 and parts[2]:
             metric["delta"] = parts[2]

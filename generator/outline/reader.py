@@ -42,6 +42,8 @@ _KIND_CLASSES = {
 GUIDE_CLASSES = ", ".join(f".{name}" for name in (
     "agenda", "summary", "section", "appendix", "message", "two-column", "table", "quote",
     "next-steps", "cover"))
+# the fenced blocks' names as the guide writes them, by slide kind
+_BLOCK_NAMES = {"growth_share": "growth-share", "issue_tree": "tree"}
 _SUMMARY_TITLES = ("executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
                    "サマリー", "要旨", "要約")
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
@@ -108,7 +110,7 @@ def read_outline_places(text: str, *, base_dir: Path | None = None) -> Outline:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # markdown-it's own line ends
     parsing.check_source(text)
     if not text.strip():
-        raise OutlineError("the outline is empty", 1)
+        raise OutlineError(_("the outline is empty"), 1)
     text, title_block = _pandoc_title_block(text)
     tokens = parsing.parse(_PARSER, text)
     _check_pictures(tokens, base_dir)
@@ -117,7 +119,8 @@ def read_outline_places(text: str, *, base_dir: Path | None = None) -> Outline:
     meta = {**title_block, **meta}
     slides = _split(nodes)
     if not slides:
-        raise OutlineError("the outline has no slides: start each slide with a '#' heading", 1)
+        raise OutlineError(_("the outline has no slides: start each slide with a '#' heading"),
+                           1)
     _check_slide_count(meta, slides)
     data, lines = _deck(meta, slides)
     _check_pictures_shown(tokens, slides)
@@ -186,7 +189,7 @@ def _front_matter(nodes: list[SyntaxTreeNode]) -> tuple[dict, list[SyntaxTreeNod
     node = nodes[0]
     data = safe_yaml.load(node.content, first_line=2) or {}
     if not isinstance(data, dict):
-        raise OutlineError("the front matter must be 'key: value' lines", 1)
+        raise OutlineError(_("the front matter must be 'key: value' lines"), 1)
     meta = {}
     for key, value in data.items():
         key = str(key).lower()
@@ -236,8 +239,8 @@ def _split(nodes: list[SyntaxTreeNode]) -> list[_Slide]:
         elif current is None:
             if _is_blank(node):
                 continue
-            raise OutlineError("this slide has no title: start it with a heading "
-                               f"({'#' * level} Action title)", line)
+            raise OutlineError(_("this slide has no title: start it with a heading "
+                                 "(%(marks)s Action title)") % {"marks": "#" * level}, line)
         else:
             current.nodes.append(node)
     return slides
@@ -394,7 +397,7 @@ class _Body:
         if only_image(node):
             src, alt = images(node)[0]
             if self.image is not None:
-                raise OutlineError("a slide takes one picture", line)
+                raise OutlineError(_("a slide takes one picture"), line)
             self.image = {"path": src, "alt": alt}
             self.slide.picture_lines.append(line)
             self._found("image", line)
@@ -412,8 +415,8 @@ class _Body:
             self._found("points", line)
             return
         if self.block is not None:
-            raise OutlineError("one chart or diagram per slide: start a new slide for this "
-                               f"```{name} block", line)
+            raise OutlineError(_("one chart or diagram per slide: start a new slide for this "
+                                 "```%(name)s block") % {"name": name}, line)
         kind, fields = blocks.parse(name, options, node.content, line)
         self.block = (kind, fields, line)
         self._found("block", line)
@@ -431,8 +434,8 @@ class _Body:
                                          "'::: column' blocks"), _line_of(child, line))
             self.columns = [_column(child) for child in node.children]
             if len(self.columns) != 2:
-                raise OutlineError(f"a columns block takes exactly two '::: column' blocks, "
-                                   f"not {len(self.columns)}", line)
+                raise OutlineError(_("a columns block takes exactly two '::: column' blocks, "
+                                     "not %(count)d") % {"count": len(self.columns)}, line)
             self._found("columns", line)
         else:  # ::: incremental and other pandoc divs: their content counts as usual
             for child in node.children:
@@ -454,7 +457,8 @@ class _Body:
         kind = explicit or self._inferred_kind()
         builder = getattr(self, f"_as_{kind}", None)
         if builder is None:
-            raise OutlineError(f"'.{kind}' cannot be written this way; see the syntax guide",
+            raise OutlineError(_("'.%(kind)s' cannot be written this way; see the syntax guide")
+                               % {"kind": kind.replace("_", "-")},
                                self.slide.line)
         slide = builder()
         self._refuse_unshown(kind, self._shown(kind) | {"tracker", "source", "footnote"})
@@ -516,8 +520,9 @@ class _Body:
 
     def _no_extra(self, what: str) -> None:
         if self._all_points():
-            raise OutlineError(f"a {what} slide takes no bullets or paragraphs besides its "
-                               "block: move them to '::: notes' or their own slide",
+            raise OutlineError(_("a %(what)s slide takes no bullets or paragraphs besides its "
+                                 "block: move them to '::: notes' or their own slide")
+                               % {"what": what},
                                self.slide.line)
 
     def _as_message(self) -> dict:
@@ -540,13 +545,13 @@ class _Body:
 
     def _as_two_column(self) -> dict:
         if self.columns is None:
-            raise OutlineError("a two-column slide needs ':::: columns' with two '::: column'",
+            raise OutlineError(_("a two-column slide needs ':::: columns' with two '::: column'"),
                                self.slide.line)
         return {"kind": "two_column", "left": self.columns[0], "right": self.columns[1]}
 
     def _as_table(self) -> dict:
         if len(self.tables) != 1:
-            raise OutlineError("a table slide takes exactly one table",
+            raise OutlineError(_("a table slide takes exactly one table"),
                                self.tables[1][0] if self.tables else self.slide.line)
         _line, header, rows = self.tables[0]
         return {"kind": "table", "columns": header, "rows": [[_cell(c) for c in row]
@@ -584,7 +589,7 @@ class _Body:
 
     def _as_chart(self) -> dict:
         if self.block is None:
-            raise OutlineError("a chart slide needs a ```chart block", self.slide.line)
+            raise OutlineError(_("a chart slide needs a ```chart block"), self.slide.line)
         slide = self._block_slide()
         if self._all_points():
             slide["points"] = self._all_points()
@@ -592,7 +597,8 @@ class _Body:
 
     def _block_only(self, kind: str) -> dict:
         if self.block is None or self.block[0] != kind:
-            raise OutlineError(f"this slide needs its ```{kind.replace('_', '-')} block",
+            raise OutlineError(_("this slide needs its ```%(name)s block")
+                               % {"name": _BLOCK_NAMES.get(kind, kind)},
                                self.slide.line)
         self._no_extra(kind.replace("_", " "))
         return self._block_slide()

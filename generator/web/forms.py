@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from generator.decks import create
-from generator.errors import SpecError
+from generator.errors import SpecError, shown_problems
 from generator.material import intake, pack
 from generator.models import DesignAsset
 
@@ -47,8 +47,8 @@ class OutlineForm(forms.Form):
         try:
             data["spec"] = create.check(data.get("source_format", "markdown"), text,
                                         data.get("asset")).spec
-        except SpecError as exc:
-            self.problems = exc.problems
+        except SpecError as exc:  # each problem once, placed in the page's language
+            self.problems = shown_problems(exc.problems)
             raise forms.ValidationError(str(exc)) from None
         return data
 
