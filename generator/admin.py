@@ -11,14 +11,34 @@ from django.utils.translation import gettext_lazy as _
 from generator.api import tokens
 from generator.errors import SharedFilesError
 from generator.learning import learn
-from generator.models import ApiToken, ApiUsage, DesignAsset, DesignPattern, GeneratedPresentation
+from generator.models import (PATTERN_TYPE_LABELS, ApiToken, ApiUsage, DesignAsset, DesignPattern,
+                              GeneratedPresentation)
 from generator.previews import soffice
+from generator.web.design_page import COLOR_NAMES
+
+
+@admin.display(description=_("pattern type"), ordering="pattern_type")
+def pattern_kind(pattern):
+    return pattern.type_label
+
+
+class PatternTypeFilter(admin.SimpleListFilter):
+    """The kinds of learned pattern, in words."""
+
+    title = _("pattern type")
+    parameter_name = "pattern_type"
+
+    def lookups(self, request, model_admin):
+        return list(PATTERN_TYPE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(pattern_type=self.value()) if self.value() else queryset
 
 
 class DesignPatternInline(admin.TabularInline):
     model = DesignPattern
     extra = 0
-    fields = ("pattern_type", "pattern_name", "quality_score")
+    fields = (pattern_kind, "pattern_name", "quality_score")
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -28,7 +48,7 @@ def _swatches(colors: dict) -> str:
     cells = "".join(
         format_html('<span title="{} #{}" style="display:inline-block;width:18px;height:18px;'
                     'background:#{};border:1px solid #0003;margin-right:2px"></span>',
-                    name, value, value)
+                    COLOR_NAMES.get(name, name), value, value)
         for name, value in colors.items() if isinstance(value, str) and len(value) == 6)
     return mark_safe(cells)  # noqa: S308 (built with format_html from hex values)
 
@@ -89,8 +109,8 @@ class DesignAssetAdmin(admin.ModelAdmin):
 
 @admin.register(DesignPattern)
 class DesignPatternAdmin(admin.ModelAdmin):
-    list_display = ("id", "asset", "pattern_type", "pattern_name", "quality_score", "preview")
-    list_filter = ("pattern_type",)
+    list_display = ("id", "asset", pattern_kind, "pattern_name", "quality_score", "preview")
+    list_filter = (PatternTypeFilter,)
     search_fields = ("pattern_name", "asset__filename")
     list_select_related = ("asset",)
 
@@ -119,13 +139,17 @@ class LintFilter(admin.SimpleListFilter):
 @admin.register(GeneratedPresentation)
 class GeneratedPresentationAdmin(admin.ModelAdmin):
     list_display = ("id", "title", "owner", "source_kind", "status", "progress", "slide_count",
-                    "lint_error_count", "cost_jpy", "created_at")
+                    "lint_errors", "cost_jpy", "created_at")
     list_filter = ("status", "source_kind", LintFilter)
     search_fields = ("title", "owner__username", "error")
     list_select_related = ("owner", "asset")
     readonly_fields = ("created_at", "updated_at", "started_at", "finished_at", "job", "worker",
                        "heartbeat_at", "attempts")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("lint errors"))
+    def lint_errors(self, row):
+        return row.lint_error_count
 
 
 @admin.register(ApiUsage)

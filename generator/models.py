@@ -21,15 +21,16 @@ class DesignAsset(models.Model):
 
     filename = models.CharField(_("original file name"), max_length=255)
     category = models.CharField(_("category"), max_length=100, blank=True, default="")
-    stored_name = models.CharField(max_length=100, unique=True)
-    sha256 = models.CharField(max_length=64, unique=True)
-    size_bytes = models.BigIntegerField(default=0)
-    slide_count = models.PositiveIntegerField(default=0)
+    stored_name = models.CharField(_("stored name"), max_length=100, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size_bytes = models.BigIntegerField(_("size (bytes)"), default=0)
+    slide_count = models.PositiveIntegerField(_("slides"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    learned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    learned_at = models.DateTimeField(_("learned"), null=True, blank=True)
 
     class Meta:
         db_table = "design_assets"
@@ -52,6 +53,14 @@ class DesignAsset(models.Model):
         return files.local_path(self.storage_name)
 
 
+# a learned pattern's kind in words (the code stays in the table, the API and the backups)
+PATTERN_TYPE_LABELS = {
+    "theme_colors": _("theme colours"), "theme_fonts": _("theme fonts"),
+    "slide_size": _("slide size"), "layout": _("layout"), "grid": _("grid"),
+    "slide": _("sample slide"), "typography": _("typography"),
+}
+
+
 class DesignPattern(models.Model):
     """One learned fact about a design: theme colours, a layout, typography, ...
 
@@ -59,15 +68,17 @@ class DesignPattern(models.Model):
     (id, asset_id, pattern_type, pattern_name, pattern_data, quality_score, ...).
     """
 
-    asset = models.ForeignKey(DesignAsset, on_delete=models.CASCADE, related_name="patterns")
-    pattern_type = models.CharField(max_length=50, db_index=True)
-    pattern_name = models.CharField(max_length=200)
-    pattern_data = models.JSONField(default=dict)
+    asset = models.ForeignKey(DesignAsset, on_delete=models.CASCADE, related_name="patterns",
+                              verbose_name=_("design"))
+    pattern_type = models.CharField(_("pattern type"), max_length=50, db_index=True)
+    pattern_name = models.CharField(_("pattern name"), max_length=200)
+    pattern_data = models.JSONField(_("pattern data"), default=dict)
     quality_score = models.FloatField(
-        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+        _("quality score"), default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         db_table = "design_patterns"
@@ -82,7 +93,11 @@ class DesignPattern(models.Model):
         verbose_name_plural = _("design patterns")
 
     def __str__(self) -> str:
-        return f"{self.pattern_type}:{self.pattern_name}"
+        return f"{self.type_label}: {self.pattern_name}"
+
+    @property
+    def type_label(self) -> str:
+        return str(PATTERN_TYPE_LABELS.get(self.pattern_type, self.pattern_type))
 
 
 class GeneratedPresentation(models.Model):
@@ -106,37 +121,41 @@ class GeneratedPresentation(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="presentations",
+        related_name="presentations", verbose_name=_("owner"),
     )
     title = models.CharField(_("title"), max_length=500, blank=True, default="")
-    source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
-    source_text = models.TextField(blank=True, default="")
-    spec = models.JSONField(null=True, blank=True)
-    storyline = models.JSONField(null=True, blank=True)
+    source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
+    source_text = models.TextField(_("source text"), blank=True, default="")
+    spec = models.JSONField(_("deck specification"), null=True, blank=True)
+    storyline = models.JSONField(_("storyline"), null=True, blank=True)
     asset = models.ForeignKey(
-        DesignAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="presentations"
+        DesignAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="presentations",
+        verbose_name=_("design"),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
-    stage = models.CharField(max_length=100, blank=True, default="")
-    file = models.CharField(max_length=500, blank=True, default="")
-    slide_count = models.PositiveIntegerField(default=0)
-    lint_report = models.JSONField(null=True, blank=True)
-    cost_jpy = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
-    error = models.TextField(blank=True, default="")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0,
+                                                validators=[MaxValueValidator(100)])
+    stage = models.CharField(_("stage"), max_length=100, blank=True, default="")
+    file = models.CharField(_("file"), max_length=500, blank=True, default="")
+    slide_count = models.PositiveIntegerField(_("slides"), default=0)
+    lint_report = models.JSONField(_("lint report"), null=True, blank=True)
+    cost_jpy = models.DecimalField(_("cost (JPY)"), max_digits=12, decimal_places=4,
+                                   default=Decimal("0"))
+    error = models.TextField(_("error"), blank=True, default="")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions",
+        verbose_name=_("first version"),
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Liveness of the worker running it (generator.decks.liveness): which job, who, since when
     # it last showed a sign of life, and how many times a worker has claimed it.
-    job = models.CharField(max_length=20, choices=Job.choices, blank=True, default="")
+    job = models.CharField(_("job"), max_length=20, choices=Job.choices, blank=True, default="")
     worker = models.CharField(_("worker"), max_length=200, blank=True, default="")
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -158,22 +177,24 @@ class GeneratedPresentation(models.Model):
 class ApiUsage(models.Model):
     """One OpenAI call: tokens, its cost in JPY, and what it was for."""
 
-    model = models.CharField(max_length=100)
-    purpose = models.CharField(max_length=50, blank=True, default="")
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    cached_tokens = models.PositiveIntegerField(default=0)
-    total_tokens = models.PositiveIntegerField(default=0)
-    cost_jpy = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
-    duration_ms = models.PositiveIntegerField(default=0)
+    model = models.CharField(_("model"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=50, blank=True, default="")
+    prompt_tokens = models.PositiveIntegerField(_("input tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("output tokens"), default=0)
+    cached_tokens = models.PositiveIntegerField(_("cached tokens"), default=0)
+    total_tokens = models.PositiveIntegerField(_("total tokens"), default=0)
+    cost_jpy = models.DecimalField(_("cost (JPY)"), max_digits=12, decimal_places=4,
+                                   default=Decimal("0"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     presentation = models.ForeignKey(
         GeneratedPresentation, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="api_usage",
+        related_name="api_usage", verbose_name=_("deck"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
         db_table = "api_usage"
