@@ -62,3 +62,15 @@ def test_fit_respects_a_line_limit():
     text = [Paragraph("word " * 40)]
     result = fit(text, frame, max_pt=24, min_pt=18, latin=LATIN, ea=EA, max_lines=2)
     assert result is None
+
+
+def test_mixed_japanese_and_latin_counts_the_space_libreoffice_puts_between_them():
+    # LibreOffice sets about a quarter em between kanji and Latin letters or digits: a
+    # title that fits without it wraps in the slide pictures (seen on a real template)
+    text = "国内EV市場は2030年に3.2兆円へ拡大する"
+    plain = measurer("Arial", "Noto Sans CJK JP", True).width_em(text)
+    width_pt = plain * 32 / 0.96 + 4  # room for the glyphs alone, not for the six changes
+    assert len(wrap(text, width_pt, 32, "Arial", "Noto Sans CJK JP", bold=True)) == 2
+    assert wrap("国内市場は年に兆円へ", 10 * 32 / 0.96 + 4, 32, "Arial", "Noto Sans CJK JP",
+                bold=True) == ["国内市場は年に兆円へ"]  # no Latin: nothing added
+    assert wrap("Market share", 200, 32, "Arial", "Noto Sans CJK JP") == ["Market share"]
