@@ -289,7 +289,7 @@ CHARTS = (
     ("queue_size", gettext_lazy("Queued tasks"), "tasks", 1.0, None),
 )
 # the SVG's plot area, in its own units (viewBox 0 0 320 150)
-_LEFT, _RIGHT, _TOP, _BOTTOM = 46.0, 312.0, 8.0, 124.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 40.0, 312.0, 16.0, 124.0
 
 
 def _nice_top(peak: float) -> float:
@@ -303,10 +303,12 @@ def _nice_top(peak: float) -> float:
     return 10 * power
 
 
-def _value_text(value: float, unit: str) -> str:
+def _value_text(value: float, unit: str, *, with_unit: bool = True) -> str:
     places = 0 if unit == "tasks" or abs(value) >= 100 or float(value).is_integer() else 1
     text = formats.number_format(round(value, places), places)
-    return f"{text}%" if unit == "%" else f"{text} {_unit(unit)}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {_unit(unit)}" if with_unit else text
 
 
 def charts(samples: list[dict]) -> list[dict]:
@@ -338,14 +340,17 @@ def charts(samples: list[dict]) -> list[dict]:
             return _BOTTOM - min(value, top) / top * (_BOTTOM - _TOP)
 
         points = " ".join(f"{x_of(t):.1f},{y_of(v):.1f}" for t, v in measured)
-        y_ticks = [{"y": f"{y_of(v):.1f}", "label": _value_text(v, unit)}
-                   for v in (0.0, top / 2, top)]
+        steps = (0.0, top / 2, top) if unit != "tasks" or (top / 2).is_integer() else (0.0, top)
+        # the scale's numbers, its unit once above them (a percentage says it on each)
+        y_ticks = [{"y": f"{y_of(v):.1f}", "label": _value_text(v, unit, with_unit=False)}
+                   for v in steps]
         summary = _("peak %(peak)s, last %(last)s") % {
             "peak": _value_text(peak, unit), "last": _value_text(last, unit)}
         if missed:
             summary += " · " + ngettext("unreachable once", "unreachable %(count)d times",
                                         missed) % {"count": missed}
-        found.append({"key": key, "title": str(title), "unit": _unit(unit), "summary": summary,
+        found.append({"key": key, "title": str(title), "summary": summary,
+                      "unit": "" if unit == "%" else _unit(unit),
                       "peak": peak, "last": last, "top": top, "points": points,
                       "y_ticks": y_ticks, "x_ticks": x_ticks})
     return found
