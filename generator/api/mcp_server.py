@@ -34,7 +34,6 @@ from generator.errors import GeneratorError, SpecError
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.previews.soffice import picture_name
-from generator.sources import spec_from_source
 from generator.spec import DeckSpec, check_source_text
 
 logger = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ def check_outline(outline: str) -> dict:
     """Check a Markdown outline as the editor does, without making anything: the slides it
     gives, or every problem with its line.  Read the outline syntax guide resource first."""
     _user()
-    spec = spec_from_source("markdown", outline)
+    spec = create.check("markdown", outline, seconds=create.LIVE_CHECK_SECONDS).spec
     return {"ok": True, "title": spec.title, "slides": [s.kind for s in spec.slides]}
 
 
