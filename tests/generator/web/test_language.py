@@ -226,3 +226,25 @@ def test_the_language_menu_names_each_language_in_its_own_words(client, alice, l
 def test_the_login_page_menu_too(client):
     page = _page(client, "/accounts/login/", "ja")
     assert ">English</option>" in page and ">日本語</option>" in page
+
+
+@pytest.mark.parametrize("language, title", [("ja", "ページが見つかりません"),
+                                             ("en", "Page not found")])
+def test_a_missing_page_is_ours_and_in_the_page_language(client, alice, language, title):
+    client.force_login(alice)
+    response = client.get("/decks/999999/", HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 404 and title in page and 'id="error-page"' in page
+    assert "The requested resource was not found" not in page
+    if language == "ja":
+        assert latin_words(visible_text(page), set()) <= {"English", "alice"}
+
+
+def test_the_server_error_page_needs_no_request_and_speaks_japanese(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("ja"):
+        page = server_error(rf.get("/")).content.decode()
+    assert 'lang="ja"' in page and "問題が発生しました" in page
+    assert latin_words(visible_text(page), set()) == set()
