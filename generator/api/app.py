@@ -428,7 +428,7 @@ outline_router = Router(tags=["outline"])
 
 
 @outline_router.post("/outline/validate", response={200: schemas.ValidateOut,
-                                                    **errors(400, *AUTHENTICATED)},
+                                                    **errors(400, 404, *AUTHENTICATED)},
                      url_name="generator-api-validate",
                      summary="Check an outline or spec: problems by line, nothing stored")
 def validate_outline(request, payload: schemas.ValidateIn):
