@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from operations import backup, health, metrics, restore
 from operations.errors import OperationsError
@@ -218,16 +218,7 @@ DETAILS = {
     "ids": (gettext_lazy("deck ids"), ""), "error": (gettext_lazy("error"), ""),
     "message": (gettext_lazy("message"), ""), "version": (gettext_lazy("version"), ""),
 }
-# the third-party apps' admin names, translated in our catalogue (they ship no Japanese)
-THIRD_PARTY_WORDS = (
-    gettext_noop("access attempts"), gettext_noop("access failures"), gettext_noop("access logs"),
-    gettext_noop("access attempt"), gettext_noop("access failure"), gettext_noop("access log"),
-    gettext_noop("Access Attempt"), gettext_noop("access attempt expiration"),
-    gettext_noop("access attempt expirations"),
-    gettext_noop("Failed tasks"), gettext_noop("Queued tasks"), gettext_noop("Scheduled tasks"),
-    gettext_noop("Successful tasks"), gettext_noop("Failed task"), gettext_noop("Queued task"),
-    gettext_noop("Scheduled task"), gettext_noop("Successful task"),
-)
+# (the third-party apps' admin words are translated through operations/third_party_words.py)
 
 
 def _number(value: float, places: int) -> str:
