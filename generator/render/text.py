@@ -68,6 +68,7 @@ class FitResult:
     size_pt: float
     lines: list[list[str]] = field(default_factory=list)  # per paragraph
     height: int = 0  # EMU used
+    broken_words: bool = False  # a word wider than the line was broken between letters
 
     @property
     def line_count(self) -> int:
@@ -116,14 +117,21 @@ def _glue(pieces: list[str]) -> list[str]:
 def wrap(text: str, width_pt: float, size_pt: float, latin: str, ea: str, bold: bool = False
          ) -> list[str]:
     """Lines of `text` as PowerPoint would break them in a `width_pt`-wide frame."""
+    return _wrap(text, width_pt, size_pt, latin, ea, bold)[0]
+
+
+def _wrap(text: str, width_pt: float, size_pt: float, latin: str, ea: str, bold: bool
+          ) -> tuple[list[str], bool]:
+    """`wrap`, and whether a word wider than the line had to be broken."""
     measure = measurer(latin, ea, bold)
     if _mixed(text):
         measure = _Autospaced(measure)
     limit = width_pt * WIDTH_SAFETY / size_pt  # in ems
     lines: list[str] = []
+    broken = [False]
     for hard_line in text.split("\n"):
-        lines.extend(_wrap_line(hard_line, limit, measure) or [""])
-    return lines
+        lines.extend(_wrap_line(hard_line, limit, measure, broken) or [""])
+    return lines, broken[0]
 
 
 def _mixed(text: str) -> bool:
@@ -151,7 +159,8 @@ class _Autospaced:
         return self.measure.line_height_em(text)
 
 
-def _wrap_line(text: str, limit_em: float, measure) -> list[str]:
+def _wrap_line(text: str, limit_em: float, measure, broken: list[bool] | None = None
+               ) -> list[str]:
     lines: list[str] = []
     current, current_width = "", 0.0
     spaced = isinstance(measure, _Autospaced)
@@ -168,9 +177,11 @@ def _wrap_line(text: str, limit_em: float, measure) -> list[str]:
             if token.isspace():
                 continue
         if not current and visible > limit_em:
-            broken = _break_long(token, limit_em, measure)
-            lines.extend(broken[:-1])
-            current = broken[-1]
+            pieces = _break_long(token, limit_em, measure)
+            if broken is not None and len(pieces) > 1:
+                broken[0] = True
+            lines.extend(pieces[:-1])
+            current = pieces[-1]
             current_width = measure.width_em(current)
             continue
         current += token
@@ -200,7 +211,8 @@ def measure_block(paragraphs: list[Paragraph], frame: Frame, size_pt: float, lat
     for index, para in enumerate(paragraphs):
         size = size_pt * para.size_scale
         width_pt = (frame.width - para.indent) / EMU_PER_PT
-        lines = wrap(para.text, width_pt, size, latin, ea, para.bold)
+        lines, broken = _wrap(para.text, width_pt, size, latin, ea, para.bold)
+        result.broken_words = result.broken_words or broken
         result.lines.append(lines)
         measure = measurer(latin, ea, para.bold)
         for line in lines:
@@ -213,16 +225,20 @@ def measure_block(paragraphs: list[Paragraph], frame: Frame, size_pt: float, lat
 
 def fit(paragraphs: list[Paragraph], frame: Frame, *, max_pt: float, min_pt: float,
         latin: str, ea: str, max_lines: int | None = None) -> FitResult | None:
-    """The largest size from `max_pt` down to `min_pt` at which the text fits.
+    """The largest size from `max_pt` down to `min_pt` at which the text fits, with no
+    word broken between letters if a size in that range keeps every word whole (a
+    narrow box: "Negotiate" on three lines reads as "Neg / otiat / e").
 
     Returns None when it does not fit even at `min_pt` (the caller splits the
     content onto a continuation slide or reports the place).
     """
-    size = max_pt
+    size, broken = max_pt, None
     while size >= min_pt - 1e-6:
         result = measure_block(paragraphs, frame, size, latin, ea)
         too_many = max_lines is not None and result.line_count > max_lines
         if result.height <= frame.height and not too_many:
-            return result
+            if not result.broken_words:
+                return result
+            broken = broken or result  # the largest that fits, should no size keep words whole
         size -= SIZE_STEP_PT
-    return None
+    return broken

@@ -74,3 +74,16 @@ def test_mixed_japanese_and_latin_counts_the_space_libreoffice_puts_between_them
     assert wrap("国内市場は年に兆円へ", 10 * 32 / 0.96 + 4, 32, "Arial", "Noto Sans CJK JP",
                 bold=True) == ["国内市場は年に兆円へ"]  # no Latin: nothing added
     assert wrap("Market share", 200, 32, "Arial", "Noto Sans CJK JP") == ["Market share"]
+
+
+def test_fit_shrinks_rather_than_break_a_word_between_letters():
+    # a narrow chevron: "Negotiate" at the top size only fits broken ("Neg/otiat/e")
+    paragraphs = [Paragraph("Negotiate", bold=True)]
+    width = measurer(LATIN, EA, True).width_em("Negotiate") * 14 / 0.96  # whole at 14 pt
+    frame = Frame(int(width * 12700) + 1000, 12700 * 200)
+    result = fit(paragraphs, frame, max_pt=20, min_pt=10, latin=LATIN, ea=EA)
+    assert result.lines == [["Negotiate"]] and result.size_pt <= 14
+    # no size keeps it whole: the largest that fits, broken, as before
+    tiny = fit(paragraphs, Frame(12700 * 20, 12700 * 400), max_pt=20, min_pt=18, latin=LATIN,
+               ea=EA)
+    assert tiny is not None and tiny.size_pt == 20 and len(tiny.lines[0]) > 1
