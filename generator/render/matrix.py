@@ -18,11 +18,13 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches, Pt
 
 from generator.design import Box
+from generator.fonts import measurer
 from generator.render import xml
+from generator.render.canvas import INSET_X, INSET_Y
 from generator.render.chartdata import StableBubbleChartData
 from generator.render.deck import SlideContext
 from generator.render.registry import register
-from generator.render.text import Paragraph
+from generator.render.text import EMU_PER_PT, Paragraph
 
 _AXIS_BAND = int(Inches(0.45))
 _GAP = int(Inches(0.08))
@@ -38,28 +40,49 @@ def build_matrix(ctx: SlideContext, slide) -> None:
                body.width - _AXIS_BAND - int(Inches(0.1)),
                body.height - int(Inches(0.35)) - _AXIS_BAND)
     cells = [box for row in grid.rows(2, _GAP) for box in row.columns(2, _GAP)]
+    written: list[Box] = []
     for index, (box, quadrant) in enumerate(zip(cells, slide.quadrants)):
         highlighted = slide.highlight == index + 1
         fill = palette.accent1 if highlighted else palette.lt2
         canvas.rect(box, fill=fill, name=f"Quadrant {index + 1}")
-        _quadrant_text(ctx, box, quadrant, index, canvas.text_color_on(fill),
-                       dim_body=bool(slide.items))
+        written.append(_quadrant_text(ctx, box, quadrant, index, canvas.text_color_on(fill),
+                                      dim_body=bool(slide.items)))
     _axes(ctx, grid, slide)
     for index, item in enumerate(slide.items):
-        _plot_item(ctx, grid, item, index)
+        _plot_item(ctx, grid, item, index, written)
 
 
 def _quadrant_text(ctx: SlideContext, box: Box, quadrant, index: int, color: str,
-                   dim_body: bool) -> None:
+                   dim_body: bool) -> Box:
+    """Draws a quadrant's title and text; returns the area their lines take."""
     design = ctx.design
     inner = box.inset(int(Inches(0.15)), int(Inches(0.1)))
     paragraphs = [Paragraph(quadrant.title, bold=True)]
     if quadrant.text:
         paragraphs.append(Paragraph(quadrant.text, size_scale=0.85, space_before_em=0.3))
     anchor = "t" if index < 2 else "b"
+    align = "l" if index % 2 == 0 else "r"
     ctx.canvas.text(inner, paragraphs, field=f"quadrants[{index}]", size=design.type.body,
                     min_size=design.type.label_min, color=color, anchor=anchor,
-                    align="l" if index % 2 == 0 else "r", name=f"Quadrant {index + 1} Text")
+                    align=align, name=f"Quadrant {index + 1} Text")
+    fitted = ctx.canvas.fit(inner, paragraphs, field=f"quadrants[{index}]",
+                            size=design.type.body, min_size=design.type.label_min)
+    width = max((_text_width(ctx, line, fitted.size_pt * para.size_scale, para.bold)
+                 for para, lines in zip(paragraphs, fitted.lines) for line in lines), default=0)
+    width = min(width + 2 * INSET_X, inner.width)
+    height = min(fitted.height + 2 * INSET_Y, inner.height)
+    return Box(inner.left if align == "l" else inner.right - width,
+               inner.top if anchor == "t" else inner.bottom - height, width, height)
+
+
+def _text_width(ctx: SlideContext, text: str, size_pt: float, bold: bool) -> int:
+    fonts = ctx.design.fonts
+    return int(measurer(fonts.latin_minor, fonts.ea_minor, bold).width_em(text) * size_pt
+               * EMU_PER_PT)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
 def _axes(ctx: SlideContext, grid: Box, slide) -> None:
@@ -102,18 +125,27 @@ def _axis_labels(ctx: SlideContext, box: Box, axis, field: str) -> None:
                     color=design.palette.muted, align="r", name="X Axis High")
 
 
-def _plot_item(ctx: SlideContext, grid: Box, item, index: int) -> None:
+def _plot_item(ctx: SlideContext, grid: Box, item, index: int, written: list[Box]) -> None:
+    """The item's dot where its values put it, its label beside it: on the right, or on
+    the left when the right has no room or would run into a quadrant's text."""
     design, canvas = ctx.design, ctx.canvas
     dot = int(Inches(0.16))
     x = grid.left + int(item.x * (grid.width - dot))
     y = grid.top + int((1 - item.y) * (grid.height - dot))
     canvas.rect(Box(x, y, dot, dot), fill=design.palette.accent2, line=design.palette.lt1,
                 shape_type=MSO_SHAPE.OVAL, name=f"Item {index + 1}")
-    width = int(Inches(1.6))
-    left = x + dot + int(Inches(0.05))
-    if left + width > grid.right:
-        left = x - width - int(Inches(0.05))
-    label = Box(left, y - int(Inches(0.08)), width, int(Inches(0.32)))
+    width, gap = int(Inches(1.6)), int(Inches(0.05))
+    top, height = y - int(Inches(0.08)), int(Inches(0.32))
+    inked = min(_text_width(ctx, item.label, design.type.label, True) + int(Inches(0.04)),
+                width)
+    right, left_side = Box(x + dot + gap, top, inked, height), Box(x - gap - inked, top, inked,
+                                                                    height)
+    left = x + dot + gap
+    if left + width > grid.right or (any(_overlaps(right, box) for box in written)
+                                     and not any(_overlaps(left_side, box) for box in written)
+                                     and left_side.left >= grid.left):
+        left = x - width - gap
+    label = Box(left, top, width, height)
     fill = _fill_under(ctx, grid, label)
     canvas.text(label, item.label, field=f"items[{index}].label", size=design.type.label,
                 min_size=design.type.label_min, bold=True, color=canvas.text_color_on(fill),
