@@ -308,15 +308,18 @@ def _frames_around(title: Box | None, grid: dict, width: int, height: int,
     if title is None:
         title = Box(left, area.top + MIN_MARGIN + tracker_height, content_width,
                     int(Inches(1.05)))
-    if title.top < tracker_height:  # no room above: the tracker takes the title's top
-        shrink = tracker_height if title.height - tracker_height >= Inches(0.8) else 0
-        title = Box(title.left, title.top + tracker_height, title.width, title.height - shrink)
+    if title.top < tracker_height and title.height - tracker_height >= Inches(0.45):
+        # no room above: the tracker takes the title's top, the title keeps its bottom
+        # (moved down whole, it would run into what the template draws under its title: a
+        # band's edge, a rule, a logo)
+        title = Box(title.left, title.top + tracker_height, title.width,
+                    title.height - tracker_height)
     source_height = int(Inches(0.42))
     source_top = height - bottom - source_height
     body_top = max(title.bottom, area.top) + int(Inches(0.2))
     if source_top - body_top < height * 0.4:  # a tall title area: keep room for the body
         source_top = min(height - MIN_MARGIN, area.bottom) - source_height
-    tracker_top = title.top - tracker_height
+    tracker_top = max(title.top - tracker_height, 0)  # a title too low to share: over its top
     return Frames(
         tracker=Box(left, tracker_top, content_width, tracker_height),
         title=title,
