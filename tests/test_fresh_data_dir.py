@@ -63,3 +63,19 @@ def test_the_line_is_in_the_command_language(tmp_path):
                                      LANGUAGE_CODE="ja"))
     assert refused.returncode == 1
     assert "manage.py migrate" in refused.stderr and "データベース" in refused.stderr
+
+
+def test_an_operations_command_on_a_new_data_dir_sets_up_the_database_too(tmp_path):
+    """bootstrap_admin (bin/start's first-run step) checks through manage.py."""
+    env = _fresh_env(tmp_path / "data")
+    first = _manage("bootstrap_admin", env=env)
+    assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
+    assert "Created the administrator account." in first.stdout
+    assert "Setting up the database" in first.stderr
+    again = _manage("bootstrap_admin", env=env)
+    assert again.returncode == 0 and "already exists" in again.stdout and not again.stderr
+
+    refused = _manage("perfreport", env=_fresh_env(tmp_path / "other", AUTO_MIGRATE="false"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert [line[:29] for line in refused.stderr.strip().splitlines()] == [
+        "CommandError: The database is"]
