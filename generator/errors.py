@@ -90,10 +90,12 @@ def shown_place(place: str) -> str:
                                                              "column": int(match["column"])}
         else:
             head = _("line %(line)d") % {"line": int(match["line"])}
-        if match["slide"]:
-            head = _("%(where)s (slide %(number)d%(kind)s)") % {
-                "where": head, "number": int(match["slide"]),
-                "kind": (", " + match["kind"]) if match["kind"] else ""}
+        if match["slide"] and match["kind"]:
+            head = _("%(where)s (slide %(number)d, %(kind)s)") % {
+                "where": head, "number": int(match["slide"]), "kind": match["kind"]}
+        elif match["slide"]:
+            head = _("%(where)s (slide %(number)d)") % {"where": head,
+                                                        "number": int(match["slide"])}
         return head + match["rest"]
     match = _SLIDE_PLACE.match(place)
     if match:

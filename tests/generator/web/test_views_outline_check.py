@@ -95,7 +95,7 @@ def test_a_japanese_request_gets_japanese_problems(client, alice):
     fit = client.post("/api/outline/validate", data=json.dumps(
         {"source": f"# {LONG_TITLE}\n\n- a\n"}), content_type="application/json",
         **headers).json()
-    assert fit["problems"][0]["place"].startswith("1行目（スライド1, message）")
+    assert fit["problems"][0]["place"].startswith("1行目（スライド1、message）")
     assert "2行に収まりません" in fit["problems"][0]["message"]
     good = client.post("/api/outline/validate", data=json.dumps({"source": "# 提携で参入する\n\n- 速い\n"}),
                        content_type="application/json", **headers).json()
