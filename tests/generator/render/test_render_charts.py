@@ -212,3 +212,21 @@ def test_a_quadrant_text_too_long_to_fit_names_the_field(tmp_path):
             "kind": "matrix", "title": "T", "x_axis": {"label": "x"}, "y_axis": {"label": "y"},
             "quadrants": [{"title": "A", "text": "市場" * 250}, {"title": "B"},
                           {"title": "C"}, {"title": "D"}]})
+
+
+def test_a_2x2_item_label_goes_left_of_its_dot_rather_than_over_a_quadrant_title(tmp_path):
+    quadrants = [{"title": "Explore"}, {"title": "Partner", "text": "fits on both"},
+                 {"title": "Avoid"}, {"title": "Buy"}]
+    base = {"kind": "matrix", "title": "Partner B fits best", "x_axis": {"label": "x"},
+            "y_axis": {"label": "y"}, "quadrants": quadrants}
+    # right under the top-right quadrant's title (right-aligned): the label goes left
+    prs, _ = render(tmp_path, dict(base, items=[{"label": "Partner B (JV)", "x": 0.82,
+                                                 "y": 0.95}]))
+    shapes = {shape.name: shape for shape in prs.slides[0].shapes}
+    dot, label = shapes["Item 1"], shapes["Item 1 Label"]
+    assert label.left + label.width <= dot.left
+    # in the clear middle of a quadrant: on the right, as before
+    prs, _ = render(tmp_path, dict(base, items=[{"label": "Partner B (JV)", "x": 0.6, "y": 0.6}]),
+                    name="clear.pptx")
+    shapes = {shape.name: shape for shape in prs.slides[0].shapes}
+    assert shapes["Item 1 Label"].left >= shapes["Item 1"].left + shapes["Item 1"].width
