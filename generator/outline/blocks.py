@@ -52,15 +52,43 @@ def info_options(info: str, line: int) -> tuple[str, dict[str, str]]:
             options[key.strip().lower()] = value
         elif name == "chart" and "type" not in options:
             options["type"] = word
+        else:
+            options.setdefault(_WORDS, word)  # a word that is no option: refused by `parse`
     return name, options
+
+
+_WORDS = " words"
+# the options of each block as the syntax guide writes them (examples/outline-syntax.*.md)
+GUIDE_OPTIONS = {
+    "chart": ("unit", "x_title", "y_title", "labels", "legend", "number_format", "totals"),
+    "growth-share": ("growth_threshold", "share_threshold"),
+}
 
 
 def parse(name: str, options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
     """(slide kind, slide fields) for a fenced block starting at `line` (1-based)."""
     handler: Callable = _HANDLERS[name]
+    _check_options(name, options, line)
     if not body.strip():
         raise OutlineError(_("the ```%(name)s block is empty") % {"name": name}, line)
     return handler(options, body, line)
+
+
+def _check_options(name: str, options: dict[str, str], line: int) -> None:
+    """An option the block does not read is refused at its fence, never ignored."""
+    known = GUIDE_OPTIONS.get(name, ())
+    for key in options:
+        if key == "type" and name == "chart":
+            continue
+        shown = options[_WORDS] if key == _WORDS else f"{key}="
+        if not known:
+            raise OutlineError(_("the ```%(name)s block takes no options ('%(option)s')")
+                               % {"name": name, "option": shown[:40]}, line)
+        if key not in known:
+            raise OutlineError(_("the ```%(name)s block has no option '%(option)s'; its "
+                                 "options are: %(options)s")
+                               % {"name": name, "option": shown[:40],
+                                  "options": ", ".join(f"{k}=" for k in known)}, line)
 
 
 # -- YAML and CSV with line numbers ------------------------------------------------------------
@@ -279,6 +307,10 @@ _GS_COLUMNS = {
 }
 
 
+_GS_GUIDE = {"name": "name", "market_growth": "growth", "relative_share": "share",
+             "revenue": "revenue"}  # the columns as the guide writes them
+
+
 def _growth_share(options: dict[str, str], body: str, line: int) -> tuple[str, dict]:
     if _looks_like_yaml(body) and not _is_csv_header(body):
         data = _yaml(body, line)
@@ -300,7 +332,7 @@ def _growth_share_csv(body: str, line: int) -> list[dict]:
         hits = [i for i, cell in enumerate(header) if cell.lower() in names]
         if not hits:
             raise OutlineError(_("the growth-share CSV needs a '%(field)s' column "
-                                 "(name, growth, share, revenue)") % {"field": field},
+                                 "(name, growth, share, revenue)") % {"field": _GS_GUIDE[field]},
                                header_line)
         index[field] = hits[0]
     items = []
@@ -310,7 +342,7 @@ def _growth_share_csv(body: str, line: int) -> list[dict]:
                                where)
         item = {"name": cells[index["name"]]}
         for field in ("market_growth", "relative_share", "revenue"):
-            item[field] = number(cells[index[field]], where, field)
+            item[field] = number(cells[index[field]], where, header[index[field]])
         items.append(item)
     return items
 

@@ -290,7 +290,14 @@ def _part_of(field_name: str, parts: dict[str, int]) -> str:
     return _FIELD_PARTS.get(head, "block")  # the rest are a chart's or diagram's fields
 
 
+# DeckSpec field names the outline writes otherwise (the guide's words)
+_GUIDE_FIELDS = {"x_axis": "x", "y_axis": "y", "data_labels": "labels",
+                 "market_growth": "growth", "relative_share": "share"}
+_FIELD_WORD = re.compile(r"\b(" + "|".join(_GUIDE_FIELDS) + r")\b")
+
+
 def _place_at(slides: list[SlideLines], index: int, kind: str, field_name: str) -> str:
+    field_name = _FIELD_WORD.sub(lambda match: _GUIDE_FIELDS[match.group()], field_name)
     if not 0 <= index < len(slides):
         return f"slide {index + 1}" + (f": {field_name}" if field_name else "")
     lines = slides[index]

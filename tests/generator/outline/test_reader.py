@@ -143,7 +143,7 @@ def error_of(text: str) -> str:
     ("# T\n\n```chart column\nYear,A,B\n2024,1\n```\n", "line 5: this row has 2 cells"),
     ("# T\n\n```chart\n\n```\n", "line 3: the ```chart block is empty"),
     ("# T\n\n```tree\nA\nB\n```\n", "line 5: an issue tree has one root"),
-    ("# T\n\n```growth-share\nname,growth\nX,1\n```\n", "needs a 'relative_share' column"),
+    ("# T\n\n```growth-share\nname,growth\nX,1\n```\n", "needs a 'share' column"),
     ("# T {.mindmap}\n\n- a\n", "line 1: unknown slide class '.mindmap'"),
     ("# T\n\n```matrix\nx: a\n```\n\n- stray\n", "line 1: a matrix slide takes no bullets"),
     ("# T\n\n```kpi\n1\n```\n", "line 4: a KPI is 'value | label | change'"),
