@@ -10,7 +10,10 @@ import json
 import pytest
 
 from generator.decks import create
+from generator.learning import learn
 from generator.models import GeneratedPresentation
+from tests.conftest import CORPUS
+from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,19 @@ def test_the_live_check_fits_in_the_design_chosen_on_the_page(client, alice):
     assert answer.status_code == 404
     page = client.get("/decks/new/").content.decode()
     assert 'data-validate-url="/api/outline/validate"' in page and 'name="asset"' in page
+
+
+def test_the_live_check_and_the_submit_fit_in_a_learned_design(client, alice, settings, tmp_path,
+                                                                 empty_queue):
+    use_local_files(settings, tmp_path)
+    asset = learn.learn_design(path=CORPUS / "pptx" / "scanny__python-pptx__font-color.pptx")
+    client.force_login(alice)
+    good = check(client, "# We should enter through a partnership\n\n- Fast\n", asset=asset.pk)
+    assert good["ok"] is True and good["fitted"] == 1
+    source = f"# {LONG_TITLE}\n\n- a\n"
+    live = check(client, source, asset=asset.pk)
+    assert live["ok"] is False and "does not fit" in live["problems"][0]["message"]
+    page = client.post("/decks/new/", {"source_format": "markdown", "source": source,
+                                       "asset": asset.pk})
+    assert page.status_code == 400 and GeneratedPresentation.objects.count() == 0
+    assert live["problems"][0]["message"] in html.unescape(page.content.decode())
