@@ -21,6 +21,7 @@ file), `InvalidDeckFile` (the .pptx).  Nothing is queued or stored then.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from generator.outline.reader import read_outline_places
 from generator.render import render
 from generator.sources import MARKDOWN, SPEC, spec_from_source
 from generator.spec import DeckSpec, load_spec
+
+logger = logging.getLogger(__name__)
 
 BRIEF_MAX_CHARS = 20000
 LIVE_CHECK_SECONDS = 1.0  # the editor's live check fits slides for this long, then stops
@@ -134,6 +137,10 @@ def _fit(spec: DeckSpec, asset: DesignAsset | None, place, seconds: float | None
         return done
     except FitError as exc:
         raise _fit_refusal(exc, spec, done, place) from None
+    except Exception:  # not the text: the worker meets it again and fails the deck with it
+        logger.exception("the fit check could not render slide %d; left to generation",
+                         done + 1)
+        return done
     return len(spec.slides)
 
 

@@ -145,3 +145,16 @@ def test_the_live_check_and_the_submit_fit_in_a_learned_design(client, alice, se
                                        "asset": asset.pk})
     assert page.status_code == 400 and GeneratedPresentation.objects.count() == 0
     assert live["problems"][0]["message"] in html.unescape(page.content.decode())
+
+
+def test_a_render_crash_in_the_check_is_left_to_generation(client, alice, monkeypatch,
+                                                            empty_queue):
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug in a builder")
+
+    monkeypatch.setattr(create, "render", crash)
+    client.force_login(alice)
+    source = "# We should enter through a partnership\n\n- Fast\n"
+    live = check(client, source)
+    assert live["ok"] is True and live["fitted"] == 0
+    assert submit(client, source).status_code == 302  # the worker fails it with its reason
