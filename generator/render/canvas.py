@@ -130,14 +130,18 @@ class Canvas:
              align: str = "l", anchor: str = "t", fill: str | None = None,
              line: str | None = None, heading: bool = False, name: str | None = None,
              max_lines: int | None = None, inset: tuple[int, int] = (INSET_X, INSET_Y),
-             shape_type=None, on: str | None = None):
+             shape_type=None, on: str | None = None, shape_inset: tuple[int, int] = (0, 0)):
         """Fit `content` into `box` and draw it as a text box (or a filled shape).
 
         `on` is the colour behind an unfilled box when it is not the slide's
-        background (text on a band or a panel drawn underneath).
+        background (text on a band or a panel drawn underneath).  `shape_inset`:
+        what a preset shape's own text rectangle leaves out at the left and right
+        (a chevron's notch and point), counted when fitting.
         """
         paragraphs = self.paragraphs(content, bold)
-        result = self.fit(box, paragraphs, field=field, size=size, min_size=min_size,
+        fit_box = box if shape_inset == (0, 0) else Box(
+            box.left + shape_inset[0], box.top, box.width - sum(shape_inset), box.height)
+        result = self.fit(fit_box, paragraphs, field=field, size=size, min_size=min_size,
                           heading=heading, max_lines=max_lines, inset=inset)
         if fill is not None or line is not None or shape_type is not None:
             shape = self.slide.shapes.add_shape(shape_type or MSO_SHAPE.RECTANGLE, *box.to_json())

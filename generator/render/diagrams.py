@@ -152,12 +152,11 @@ def build_process(ctx: SlideContext, slide) -> None:
         left = body.left + index * (width - notch)
         shape = MSO_SHAPE.PENTAGON if index == 0 else MSO_SHAPE.CHEVRON
         fill = palette.accent1 if index % 2 == 0 else palette.accent2
-        inset_left = int(Inches(0.12)) + (notch if index else 0)
         box = Box(left, body.top, width, height)
         canvas.text(box, step.title, field=f"steps[{index}].title", size=design.type.body,
                     min_size=design.type.label_min, bold=True, fill=fill, shape_type=shape,
-                    align="ctr", anchor="ctr", inset=(inset_left // 2 + notch // 2,
-                                                      int(Inches(0.04))),
+                    align="ctr", anchor="ctr", inset=(int(Inches(0.06)), int(Inches(0.04))),
+                    shape_inset=_arrow_text_inset(index, width, height),
                     name=f"Step {index + 1}")
         if step.detail:
             back = notch if index else 0  # a chevron's notched back edge
@@ -167,6 +166,15 @@ def build_process(ctx: SlideContext, slide) -> None:
             canvas.text(detail_box, bullets(points, gap_em=0.3), field=f"steps[{index}].detail",
                         size=design.type.label + 2, min_size=design.type.label_min,
                         name=f"Step {index + 1} Detail")
+
+
+def _arrow_text_inset(index: int, width: int, height: int) -> tuple[int, int]:
+    """What the preset's text rectangle leaves out (DrawingML presetShapeDefinitions, the
+    default adjustment): a chevron's point and notch, x1 = half the shorter side, at each
+    end; a pentagon's (homePlate) half its point at the right.  Renderers that honour it
+    (LibreOffice does) wrap the text inside, so the fit must too."""
+    x1 = min(width, height) // 2
+    return (x1, x1) if index else (0, x1 // 2)
 
 
 # -- issue tree --------------------------------------------------------------------------------

@@ -205,3 +205,23 @@ def test_libreoffice_opens_the_deck(tmp_path):
     info = subprocess.run(["pdfinfo", str(tmp_path / "deck.pdf")], check=True,
                           capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+10$", info, re.M), info
+
+
+def test_process_step_titles_fit_inside_the_chevrons_own_text_area(tmp_path):
+    # the chevron's point and notch (half its height at each end) take no text: a step
+    # title sized for the whole box wraps mid-word in the renderers ("Neg / otiat / e")
+    from generator.fonts import measurer
+
+    steps = [{"title": word} for word in ("Select", "Negotiate", "Build", "Launch", "Integrate",
+                                          "Review")]
+    prs, _ = render(tmp_path, {"title": "T", "slides": [
+        {"kind": "process", "title": "Six steps", "steps": steps}]})
+    shapes = {shape.name: shape for shape in prs.slides[0].shapes}
+    for number in range(2, 7):
+        shape = shapes[f"Step {number}"]
+        frame = shape.text_frame
+        run = frame.paragraphs[0].runs[0]
+        room = (shape.width - min(shape.width, shape.height) - frame.margin_left
+                - frame.margin_right)
+        word = measurer("Arial", "Noto Sans CJK JP", True).width_em(run.text)
+        assert word * run.font.size.pt * 12700 <= room, run.text
