@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from generator.api import mcp_server
 from generator.management.database import ensure_ready
@@ -32,8 +33,8 @@ class Command(BaseCommand):
         key = os.environ.get("BCGSLIDES_API_TOKEN", "")
         user = mcp_server.user_for_token(key) if key else None
         if user is None:
-            raise CommandError("Set BCGSLIDES_API_TOKEN to a valid API token (make one on the "
-                               "Tokens page or with manage.py apitoken).")
+            raise CommandError(_("Set BCGSLIDES_API_TOKEN to a valid API token (make one on the "
+                                 "Tokens page or with manage.py apitoken)."))
         mcp_server.current_user_id.set(user.pk)
         if options["base_url"]:
             mcp_server.base_url.set(options["base_url"])
