@@ -33,7 +33,7 @@ from generator.llm.drafting import ceiling
 from generator.models import DesignAsset, GeneratedPresentation
 from generator.previews import deck_pictures
 from generator.previews.soffice import asset_prefix, picture_name
-from generator.web import deck_page, downloads
+from generator.web import deck_page, downloads, slide_kinds
 from generator.web.design_page import describe
 from generator.web.forms import BriefForm, DesignUploadForm, OutlineForm, StorylineForm
 
@@ -189,6 +189,7 @@ def deck_detail(request, pk: int):
         # the PDF is stored after the pictures: pictures mean a PDF
         "has_pdf": bool(pictures),
         "storyline_json": json.dumps(row.storyline, ensure_ascii=False) if row.storyline else "",
+        "slide_kinds": slide_kinds.choices() if row.storyline else [],
         "lint": row.lint_report or {},
         "material": _material_review(row),
         "stage_label": deck_page.stage_label(

@@ -141,9 +141,8 @@
   if (editor && editor.dataset.storyline) {
     var storyline = JSON.parse(editor.dataset.storyline);
     var input = document.getElementById("storyline-input");
-    var kinds = ["cover", "agenda", "section", "executive_summary", "message", "two_column", "chart",
-      "matrix", "growth_share", "table", "timeline", "process", "issue_tree", "kpi", "quote",
-      "next_steps", "appendix"];
+    // [code, label in the page's language], from the page (generator/web/slide_kinds.py)
+    var kinds = JSON.parse(document.getElementById("slide-kinds").textContent);
     var slides = storyline.slides || [];
     var sync = function () { input.value = JSON.stringify(storyline); };
     var draw = function () {
@@ -154,9 +153,9 @@
         var number = document.createElement("span");
         number.textContent = index + 1;
         var select = document.createElement("select");
-        kinds.forEach(function (k) {
+        kinds.forEach(function (pair) {
           var option = document.createElement("option");
-          option.value = k; option.textContent = k; option.selected = k === slide.kind;
+          option.value = pair[0]; option.textContent = pair[1]; option.selected = pair[0] === slide.kind;
           select.appendChild(option);
         });
         select.addEventListener("change", function () { slide.kind = select.value; sync(); });

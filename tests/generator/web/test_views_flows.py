@@ -58,6 +58,22 @@ def test_a_bad_storyline_edit_is_refused(client, alice):
     assert row.status == "review" and row.storyline == STORYLINE
 
 
+@pytest.mark.parametrize("language, cover, tree", [("en", "Cover", "Issue tree"),
+                                                   ("ja", "表紙", "イシューツリー")])
+def test_the_storyline_editor_names_the_slide_kinds_in_the_pages_language(client, alice, language,
+                                                                          cover, tree):
+    row = GeneratedPresentation.objects.create(owner=alice, source_kind="brief", status="review",
+                                               storyline=STORYLINE, source_text="brief")
+    client.force_login(alice)
+    client.cookies["django_language"] = language
+    page = client.get(f"/decks/{row.pk}/").content.decode()
+    start = page.index('<script id="slide-kinds" type="application/json">')
+    kinds = json.loads(page[start:].split(">", 1)[1].split("</script>", 1)[0])
+    assert [code for code, _label in kinds][:2] == ["cover", "agenda"]
+    assert dict(kinds)["cover"] == cover and dict(kinds)["issue_tree"] == tree
+    assert "executive_summary" not in [label for _code, label in kinds]
+
+
 def test_uploading_a_design_learns_it_and_shows_its_patterns(client, alice, settings, tmp_path):
     use_local_files(settings, tmp_path)
     client.force_login(alice)
