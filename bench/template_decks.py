@@ -2,18 +2,20 @@
 reader sees, and draw a contact sheet.
 
 Run:  .venv/bin/python bench/template_decks.py [--templates DIR] [--langs en ja]
-          [--sheet docs/contact-sheet-templates.png]
+          [--sheet docs/contact-sheet-templates.png] [--work DIR]
 For each template (default: tests/corpus/templates/*.pptx): learning (with the
 layout pictures when LibreOffice is here), generation of examples/every-kind.<lang>.md,
 the XML lint and the rendered lint (`generator.lint.rendered`) on the slide
 pictures.  Prints one line per deck (slides, XML errors, rendered errors by rule)
-and writes a contact sheet: one row per template (English deck), the template's
-name on the left, a few slides of each kind.
+and writes a contact sheet per language: one row per template, the template's
+name on the left, a few slides of each kind (docs/contact-sheet-templates.png for
+English, docs/contact-sheet-templates-ja.png for Japanese).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -37,7 +39,7 @@ def _setup(data_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, list[Path]]:
+def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, dict[str, list[Path]]]:
     from generator.learning.learn import learn_design
     from generator.learning.learned_design import design_for_asset
     from generator.lint import lint_file
@@ -46,7 +48,7 @@ def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, list[P
     from generator.previews.soffice import render_thumbnails
     from generator.render import render_to_file
 
-    sheets: dict[str, list[Path]] = {}
+    sheets: dict[str, dict[str, list[Path]]] = {lang: {} for lang in langs}
     for template in templates:
         started = time.perf_counter()
         design = design_for_asset(learn_design(path=template))
@@ -67,8 +69,7 @@ def run(templates: list[Path], langs: list[str], work: Path) -> dict[str, list[P
                   f"XML lint {xml.errors} errors; rendered {len(rendered)} {dict(rules)}")
             for issue in rendered[:5]:
                 print(f"    slide {issue.slide} {issue.rule} {issue.shape}: {issue.message}")
-            if lang == langs[0]:
-                sheets[template.stem] = pictures
+            sheets[lang][template.stem] = pictures
     return sheets
 
 
@@ -102,14 +103,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--templates", type=Path, default=ROOT / "tests/corpus/templates")
     parser.add_argument("--langs", nargs="+", default=["en", "ja"])
-    parser.add_argument("--sheet", type=Path, default=ROOT / "docs/contact-sheet-templates.png")
+    parser.add_argument("--sheet", type=Path, default=ROOT / "docs/contact-sheet-templates.png",
+                        help="the English sheet; other languages get -<lang> before .png")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="keep the decks and slide pictures in this folder (default: a "
+                             "temporary one, removed)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-templates-") as work:
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+    with (contextlib.nullcontext(str(args.work)) if args.work is not None
+          else tempfile.TemporaryDirectory(prefix="bench-templates-")) as work:
         _setup(str(Path(work) / "data"))
         templates = sorted(args.templates.glob("*.pptx"))
         sheets = run(templates, args.langs, Path(work))
-        contact_sheet(sheets, args.sheet)
-    print(f"contact sheet: {args.sheet}")
+        for lang, pictures in sheets.items():
+            out = args.sheet if lang == "en" else args.sheet.with_stem(f"{args.sheet.stem}-{lang}")
+            contact_sheet(pictures, out)
+            print(f"contact sheet ({lang}): {out}")
 
 
 if __name__ == "__main__":
