@@ -16,7 +16,7 @@ in `generator.render.xml`; uploads are pre-parsed, hardened, by `generator.intak
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -120,7 +120,15 @@ def theme_part(prs):
 
 def read_theme(master_part) -> Theme:
     """The colour scheme and the major/minor fonts of a slide master's theme."""
-    root = etree.fromstring(master_part.part_related_by(RT.THEME).blob)
+    theme = _parsed_theme(master_part.part_related_by(RT.THEME).blob)
+    return replace(theme, colors=dict(theme.colors))  # the caller's own colours
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_theme(blob: bytes) -> Theme:
+    """`read_theme` of a theme part's bytes, parsed once (learning and rendering ask for
+    the same theme per layout and per shape)."""
+    root = etree.fromstring(blob)
     colors = {}
     scheme = root.find(f".//{A}clrScheme")
     if scheme is not None:
