@@ -387,9 +387,13 @@ def test_the_web_upload_tells_what_was_removed(client, alice, tmp_path):
 
 
 def run_learn(path: Path, data_dir: Path) -> subprocess.CompletedProcess:
+    """`manage.py learn` on a data folder whose database is already set up (a fresh one
+    says so on its first line: not what these tests are about)."""
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "bcgslides.settings",
            "DATA_DIR": str(data_dir), "DATABASE_URL": f"sqlite:///{data_dir / 'unused.db'}",
            "SECRET_KEY": "x" * 50, "HOME": str(data_dir)}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env,
+                   check=True, capture_output=True, timeout=120)
     return subprocess.run([sys.executable, "manage.py", "learn", str(path)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
 

@@ -12,11 +12,12 @@ import pytest
 
 from generator import tasks
 from generator.learning.learn import learn_design
+from generator.previews.soffice import available
 from tests.generator.web.test_design_page import TEMPLATES
 from tests.generator.web.test_e2e_browser import ARTIFACTS, page  # noqa: F401 -- the fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif("not available()", reason="LibreOffice not installed")]
+              pytest.mark.skipif(not available(), reason="LibreOffice not installed")]
 
 
 def test_pictures_appear_without_a_reload_and_the_button_starts_a_deck(alice, live_server,
