@@ -13,6 +13,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from generator.kind_names import field_path, kind_name
+
 
 class GeneratorError(Exception):
     """Base of every error the generator raises on purpose."""
@@ -80,8 +82,8 @@ _SLIDE_PLACE = re.compile(r"^slide (?P<slide>\d+)(?: \((?P<kind>\w+)\))?(?P<rest
 
 def shown_place(place: str) -> str:
     """A problem's place in the user's language ("line 12 (slide 3, chart): chart.type"
-    becomes "12行目（スライド 3、chart）: chart.type" in Japanese); the field names stay the
-    DeckSpec's.  A place of another form is returned as it is."""
+    becomes "12行目（スライド 3、グラフ）: グラフ.種類" in Japanese): slide kinds and field
+    names in words (`kind_names`).  A place of another form is returned as it is."""
     place = str(place)
     match = _LINE_PLACE.match(place)
     if match:
@@ -92,17 +94,17 @@ def shown_place(place: str) -> str:
             head = _("line %(line)d") % {"line": int(match["line"])}
         if match["slide"] and match["kind"]:
             head = _("%(where)s (slide %(number)d, %(kind)s)") % {
-                "where": head, "number": int(match["slide"]), "kind": match["kind"]}
+                "where": head, "number": int(match["slide"]), "kind": kind_name(match["kind"])}
         elif match["slide"]:
             head = _("%(where)s (slide %(number)d)") % {"where": head,
                                                         "number": int(match["slide"])}
-        return head + match["rest"]
+        return head + field_path(match["rest"])
     match = _SLIDE_PLACE.match(place)
     if match:
         head = _("slide %(number)d") % {"number": int(match["slide"])}
         if match["kind"]:
-            head += f" ({match['kind']})"
-        return head + match["rest"]
+            head += f" ({kind_name(match['kind'])})"
+        return head + field_path(match["rest"])
     return place
 
 

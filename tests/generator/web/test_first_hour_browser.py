@@ -176,9 +176,9 @@ def test_the_first_hour(lang, alice, live_server, picture_worker, browser,  # no
                           "(%(chars)s characters); shorten it", lines="@", pt="@", chars="@")
     for piece in filter(None, does_not_fit.split("@")):
         assert piece.strip(" ()（）") in refused, (piece, refused)
-    # a problem's place keeps the DeckSpec's field name and the slide's kind code as they
-    # are ("5行目（スライド2、message）: title: ..."; generator/errors.shown_place)
-    walk.shot("live-check-refuses", codes=frozenset({"title", "message"}))
+    # a problem's place names the slide's kind and the field in words, not codes
+    # ("5行目（スライド2、メッセージと箇条書き）: タイトル: ..."; generator/errors.shown_place)
+    walk.shot("live-check-refuses")
     page.fill("textarea[name=source]", _outline(walk_data, walk_data["slides"][0]))
     page.wait_for_selector("#outline-status:not(.bad):has-text('✓')", timeout=15_000)
     accepted = page.inner_text("#outline-status")

@@ -46,7 +46,7 @@ def test_a_title_too_long_to_fit_is_refused_by_the_live_check_and_the_submit_ali
     live = check(client, source)
     assert live["ok"] is False
     [problem] = live["problems"]
-    assert problem["line"] == 1 and problem["place"].startswith("line 1 (slide 1, message)")
+    assert problem["line"] == 1 and problem["place"].startswith("line 1 (slide 1, Message and bullets): title")
     assert "does not fit in 2 lines" in problem["message"]
     page = submit(client, source)
     assert page.status_code == 400 and GeneratedPresentation.objects.count() == 0
@@ -98,7 +98,7 @@ def test_a_japanese_request_gets_japanese_problems(client, alice):
     fit = client.post("/api/outline/validate", data=json.dumps(
         {"source": f"# {LONG_TITLE}\n\n- a\n"}), content_type="application/json",
         **headers).json()
-    assert fit["problems"][0]["place"].startswith("1行目（スライド1、message）")
+    assert fit["problems"][0]["place"].startswith("1行目（スライド1、メッセージと箇条書き）: タイトル")
     assert "2行に収まりません" in fit["problems"][0]["message"]
     good = client.post("/api/outline/validate", data=json.dumps({"source": "# 提携で参入する\n\n- 速い\n"}),
                        content_type="application/json", **headers).json()
@@ -118,7 +118,7 @@ def test_the_live_check_is_bounded_in_time_and_the_submit_fits_every_slide(
     assert live["ok"] is True and live["fitted"] < live["slides"] == 3
     assert "fitted when you generate" in live["message"]
     page = submit(client, source)
-    assert page.status_code == 400 and "line 9 (slide 3, message)" in page.content.decode()
+    assert page.status_code == 400 and "line 9 (slide 3, Message and bullets)" in page.content.decode()
     assert GeneratedPresentation.objects.count() == 0
 
 

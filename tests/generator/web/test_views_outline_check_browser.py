@@ -48,7 +48,7 @@ def test_the_live_check_refuses_what_the_submit_refuses_in_japanese(alice, live_
     page.fill("textarea[name=source]", f"# {LONG_TITLE}\n\n- One point\n")
     page.wait_for_selector("#outline-status.bad li", timeout=10000)
     live = page.inner_text("#outline-status")
-    assert "1行目（スライド1、message）" in live and "2行に収まりません" in live
+    assert "1行目（スライド1、メッセージと箇条書き）: タイトル" in live and "2行に収まりません" in live
     page.screenshot(path=ARTIFACTS / "01-live-check-refuses.png", full_page=True)
 
     page.click("#generate-button")
