@@ -66,6 +66,27 @@
   }
 
   // -- deck detail: follow the deck until it is finished and its pictures and PDF exist ----
+  // The page's new content without a reload: the same URL fetched, its <main> swapped in,
+  // and the page's scripts run again on it (they start from what the content says).
+  var renewPage = function () {
+    fetch(window.location.href, {credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var main = document.querySelector("main");
+        var next = fresh.querySelector("main");
+        if (!main || !next) { throw new Error("no main"); }
+        main.replaceWith(document.adoptNode(next));
+        document.title = fresh.title;
+        var scripts = document.querySelectorAll("main script[src], body > script[src]");
+        Array.prototype.forEach.call(scripts, function (old) {
+          var again = document.createElement("script");
+          again.src = old.src;
+          old.replaceWith(again);
+        });
+      })
+      .catch(function () { window.location.reload(); });
+  };
   var box = document.getElementById("deck-status");
   var following = box && (box.dataset.status === "queued" || box.dataset.status === "running");
   var picturesPending = box && box.dataset.picturesPending === "1";
@@ -101,7 +122,7 @@
           var stage = document.getElementById("stage-label");
           var badge = document.getElementById("status-label");
           if (data.status !== box.dataset.status && data.status !== "running") {
-            window.location.reload();  // finished, failed or ready for review: a new page
+            renewPage();  // finished, failed or ready for review: the page's new content
             return;
           }
           if (bar) { bar.value = data.progress; }
@@ -117,7 +138,7 @@
           if (data.status === "done" && data.pictures.length) {
             showPictures(data);
             if (data.pictures_checked && data.problems !== firstProblems) {
-              window.location.reload();  // the pictures' lint found more: show its list
+              renewPage();  // the pictures' lint found more: show its list
             } else if (!data.pictures_checked && waited < 120) {
               waited += 1; setTimeout(poll, 1000);
             }

@@ -9,8 +9,8 @@ Each step is asserted and photographed under test-artifacts/first-hour/<lang>/NN
  1. log in -> the dashboard, in the chosen language;
  2. new deck: a 200+ character slide title is refused by the live check in the page's
     language; the fixed title is accepted; submit;
- 3. the deck page follows the deck to "Done", then its pictures and "Download PDF" appear
-    without any further reload;
+ 3. the deck page follows the deck to "Done", its pictures and "Download PDF", without a
+    reload (one document from submit to pictures);
  4. a slide opens large ("Slide 1 of N" in the page's language), steps to slide 2, Esc closes;
  5. the .pptx downloads under "<title>-v1.pptx" (the Japanese title in the ja walk), read
     from the response's Content-Disposition;
@@ -190,12 +190,12 @@ def test_the_first_hour(lang, alice, live_server, picture_worker, browser,  # no
     assert deck.title == walk_data["title"]
     badge, stage = page.inner_text("#status-label"), page.inner_text("#stage-label")
     assert stage.strip().lower() != badge.strip().lower()  # never "Queued queued"
+    page.evaluate("window.firstHourSameDocument = true")  # gone if the page reloads
     walk.shot("deck-following")
 
-    # 3. the page follows the deck: done (the page turns itself once), then the pictures
-    #    and the PDF link arrive without another reload
+    # 3. the page follows the deck to done, then the pictures and the PDF link, all in
+    #    the same document (the page swaps in its new content; it never reloads)
     page.wait_for_selector("#download-link", timeout=90_000)
-    page.evaluate("window.firstHourSameDocument = true")
     deck.refresh_from_db()
     slides = deck.slide_count
     assert deck.status == "done" and slides == 4  # the cover and three messages
