@@ -152,6 +152,33 @@ def qcluster(transactional_db, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def no_connection_outlives_a_browser_test(request):
+    """After a test that served pages to a browser, close the database connections it left.
+
+    Playwright's sync API runs the test on a greenlet, and ORM calls made there can get a
+    connection of their own (asgiref's per-context storage) that no teardown closes: on
+    PostgreSQL an idle one kept the test database from being dropped at the end of the run
+    ("being accessed by other users"); on SQLite an idle WAL reader is what a restore test
+    later in the same worker trips over."""
+    yield
+    if "live_server" in request.fixturenames:
+        _close_leftover_connections()
+
+
+def _close_leftover_connections() -> None:
+    import gc
+
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    current = {id(connections[alias]) for alias in connections}
+    for wrapper in [o for o in gc.get_objects() if isinstance(o, BaseDatabaseWrapper)]:
+        if id(wrapper) not in current and wrapper.connection is not None:
+            wrapper.inc_thread_sharing()  # it may have been opened on another thread
+            wrapper.close()
+
+
+@pytest.fixture(autouse=True)
 def own_folders(settings, tmp_path_factory):
     """Each test has its own DATA_DIR (shared files, caches, uploads), logs, backups,
     reports and config, and the root log handlers write into its own log folder: no
