@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from lxml import etree
 from pptx import Presentation
 
+from generator import queueing
 from generator.learning import learn
 from generator.errors import InvalidDeckFile
 from generator.learning.learned_design import design_for_asset
@@ -24,7 +25,6 @@ from generator.models import DesignAsset, DesignPattern
 from generator.render import render_to_file
 from generator.previews.soffice import available
 from tests.conftest import CORPUS, REPO
-from tests.generator.decks.test_liveness import queued_funcs
 from tests.sharedfiles import use_local_files
 
 pytestmark = pytest.mark.django_db
@@ -104,17 +104,28 @@ def test_the_same_file_twice_is_one_asset():
 
 @pytest.mark.skipif(not available(), reason="needs LibreOffice")
 def test_a_new_design_queues_its_pictures_once_committed_unless_the_caller_renders_them(
-        django_capture_on_commit_callbacks):
+        django_capture_on_commit_callbacks, monkeypatch):
     """The use case, not its callers, decides that pictures follow an upload."""
-    with django_capture_on_commit_callbacks(execute=True):
+    queued_for = []
+
+    def queue_and_note(asset_id):  # the real enqueue, noted (the broker may hold other tests' tasks)
+        queued_for.append(asset_id)
+        return real(asset_id)
+
+    real = queueing.asset_thumbnails
+    monkeypatch.setattr(queueing, "asset_thumbnails", queue_and_note)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         queued = learn.learn_upload(path=BASE).asset
+    assert queued_for == []  # not before the asset's row is committed
+    for callback in callbacks:
+        callback()
     with django_capture_on_commit_callbacks(execute=True):
         learn.learn_upload(path=BASE)  # the same file again: nothing new to draw
-    assert queued_funcs() == [("generator.tasks.render_asset_thumbnails", [queued.pk])]
+    assert queued_for == [queued.pk]
     other = sorted((CORPUS / "templates").glob("*.pptx"))[0]
     with django_capture_on_commit_callbacks(execute=True):
         learn.learn_upload(path=other, queue_pictures=False)
-    assert queued_funcs() == []
+    assert queued_for == [queued.pk]
 
 
 @pytest.mark.slow
