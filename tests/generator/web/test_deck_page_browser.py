@@ -7,15 +7,14 @@ Screenshots go to test-artifacts/deck-page/.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from generator.previews import converter, soffice
 from generator.models import GeneratedPresentation
+from tests.generator.web.chromium import VIEWPORT, launched
 from tests.conftest import REPO, start_cluster, stop_cluster, wait_for_clusters
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "deck-page"
 OUTLINE = """---
 title: 国内EV市場への参入戦略
@@ -50,18 +49,11 @@ def picture_worker(transactional_db, tmp_path, settings):
 
 @pytest.fixture
 def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with launched(monkeypatch) as browser:
         context = browser.new_context(locale="en-US", accept_downloads=True,
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport=VIEWPORT)
         yield context.new_page()
-        browser.close()
 
 
 def test_the_deck_page_shows_pictures_and_pdf_without_a_reload(alice, live_server,

@@ -6,16 +6,15 @@ Screenshots are saved under test-artifacts/e2e/ (kept after the run).
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
+from tests.generator.web.chromium import VIEWPORT, launched
 from tests.conftest import REPO
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 OUTLINE = """---
 title: 国内EV市場への参入戦略
@@ -39,20 +38,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # (fixtures, assertions) are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with launched(monkeypatch) as browser:
         context = browser.new_context(locale="ja-JP", accept_downloads=True,
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport=VIEWPORT)
         yield context.new_page()
-        browser.close()
 
 
 def test_a_user_creates_follows_and_downloads_a_deck(alice, live_server, qcluster, page, tmp_path):

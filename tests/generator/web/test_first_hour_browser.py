@@ -32,8 +32,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from generator.models import DesignAsset, GeneratedPresentation
+from tests.generator.web.chromium import VIEWPORT, launched
 from tests.conftest import CORPUS, REPO
-from tests.generator.web.test_deck_page_browser import CHROMIUM, picture_worker  # noqa: F401
+from tests.generator.web.test_deck_page_browser import picture_worker  # noqa: F401
 from tests.generator.web.test_language import latin_words, visible_text
 
 ARTIFACTS = REPO / "test-artifacts" / "first-hour"
@@ -123,15 +124,8 @@ class Walk:
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with launched(monkeypatch) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -141,7 +135,7 @@ def test_the_first_hour(lang, alice, live_server, picture_worker, browser,  # no
     started = time.monotonic()
     walk_data = WALKS[lang]
     context = browser.new_context(locale=walk_data["browser"], accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
+                                  viewport=VIEWPORT)
     page = context.new_page()
     walk = Walk(page, lang, live_server.url)
     # the user's own words: their name, titles and points, the template's file, layout

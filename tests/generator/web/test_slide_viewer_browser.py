@@ -10,17 +10,16 @@ Screenshots go to test-artifacts/slide-viewer/.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from generator import tasks
 from generator.models import GeneratedPresentation
 from generator.previews import deck_pictures
+from tests.generator.web.chromium import VIEWPORT, launched
 from tests.conftest import REPO
 from tests.sharedfiles import use_local_files
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "slide-viewer"
 SPEC = {"title": "国内EV市場への参入戦略", "slides": [
     {"kind": "message", "title": "提携による早期参入が最も高い価値を生む",
@@ -71,20 +70,13 @@ def deck(alice, tmp_path, settings):
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with launched(monkeypatch) as chromium:
         yield chromium
-        chromium.close()
 
 
 def _page(browser, locale: str):
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale=locale, viewport=VIEWPORT)
     page = context.new_page()
     page.missing = []  # every answer of 400 and above, the icon's included
     page.errors = []

@@ -4,14 +4,13 @@ strings are in its language.  Screenshots under test-artifacts/outline-check/.""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from generator.models import GeneratedPresentation
+from tests.generator.web.chromium import VIEWPORT, launched
 from tests.conftest import REPO
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "outline-check"
 LONG_TITLE = ("The partnership route lets us enter the domestic EV market two years earlier "
               "and with JPY 40bn less capital at risk than building our own plant, while the "
@@ -22,17 +21,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    with launched(monkeypatch) as browser:
+        context = browser.new_context(locale="ja-JP", viewport=VIEWPORT)
         yield context.new_page()
-        browser.close()
 
 
 def test_the_live_check_refuses_what_the_submit_refuses_in_japanese(alice, live_server, page):
