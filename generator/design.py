@@ -166,6 +166,7 @@ class Typography:
     title_max_lines: int = 2
     body: float = 16
     body_min: float = 12
+    body_max: float = 20  # text grows up to this when the slide has room to spare
     small: float = 9  # source, footnote, page number
     tracker: float = 10
     label: float = 12  # diagram and chart labels

@@ -109,6 +109,9 @@ class _ContentSlide(_Slide):
     tracker: ShortText = ""
     source: Text = ""
     footnote: Text = ""
+    sticker: ShortText = Field(
+        default="", description="a label in the top corner, e.g. 'Preliminary'; "
+                                "empty takes the deck's")
 
 
 # -- structural slides ----------------------------------------------------------
@@ -380,6 +383,7 @@ class ChartSlide(_ContentSlide):
     kind: Literal["chart"]
     chart: ChartSpec
     points: list[PointItem] = Field(default_factory=list, max_length=5)
+    takeaway: Text = Field(default="", description="the 'so what' in a box beside the content")
 
 
 # -- matrices -------------------------------------------------------------------------
@@ -409,6 +413,7 @@ class MatrixSlide(_ContentSlide):
     quadrants: list[Quadrant] = Field(min_length=4, max_length=4)
     items: list[MatrixItem] = Field(default_factory=list, max_length=20)
     highlight: int | None = Field(default=None, ge=1, le=4, description="1-based quadrant")
+    takeaway: Text = Field(default="", description="the 'so what' in a box beside the content")
 
 
 class GrowthShareItem(_Model):
@@ -431,6 +436,7 @@ class GrowthShareSlide(_ContentSlide):
     )
     x_title: ShortText = ""
     y_title: ShortText = ""
+    takeaway: Text = Field(default="", description="the 'so what' in a box beside the content")
 
     @field_validator("quadrant_labels")
     @classmethod
@@ -468,6 +474,7 @@ class TableSlide(_ContentSlide):
     kind: Literal["table"]
     columns: list[ShortText] = Field(min_length=1, max_length=10)
     rows: list[list[CellItem]] = Field(min_length=1, max_length=300)
+    takeaway: Text = Field(default="", description="the 'so what' in a box beside the content")
     first_column_bold: bool = True
 
     @model_validator(mode="after")
@@ -613,6 +620,8 @@ class DeckSpec(_Model):
         default=None, description="ja or en; detected from the text when omitted"
     )
     confidentiality: ShortText = ""
+    sticker: ShortText = Field(
+        default="", description="a label on every content slide, e.g. 'Draft for discussion'")
     slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
 
     @property

@@ -26,7 +26,8 @@ from generator.spec import MAX_SLIDES, DeckSpec, load_spec, no_local_pictures, p
 from generator.outline import blocks, parsing, safe_yaml
 from generator.outline.inline import image_source, images, only_image, only_strong, plain, split_attributes
 
-_META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality"}
+_META_KEYS = {"title", "subtitle", "author", "date", "language", "lang", "confidentiality",
+              "sticker"}
 _PREFIXES = {
     "source": ("source:", "sources:", "出典:", "出典：", "出所:", "出所：", "資料:", "資料："),
     "footnote": ("note:", "notes:", "注:", "注：", "備考:", "備考："),
@@ -44,6 +45,8 @@ GUIDE_CLASSES = ", ".join(f".{name}" for name in (
     "next-steps", "cover"))
 # the fenced blocks' names as the guide writes them, by slide kind
 _BLOCK_NAMES = {"growth_share": "growth-share", "issue_tree": "tree"}
+# kinds whose one bold line (**...**) is their takeaway box, the "so what"
+_TAKEAWAY_KINDS = ("chart", "table", "matrix", "growth_share")
 _SUMMARY_TITLES = ("executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
                    "サマリー", "要旨", "要約")
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
@@ -350,9 +353,10 @@ class _Body:
     @classmethod
     def collect(cls, slide: _Slide) -> _Body:
         body = cls(slide=slide)
-        if slide.attrs.get("tracker"):
-            body.fields["tracker"] = slide.attrs["tracker"]
-            body._found("tracker", slide.line)
+        for key in ("tracker", "sticker"):
+            if slide.attrs.get(key):
+                body.fields[key] = slide.attrs[key]
+                body._found(key, slide.line)
         for node in slide.nodes:
             body._take(node)
         return body
@@ -468,7 +472,8 @@ class _Body:
                                % {"kind": kind.replace("_", "-")},
                                self.slide.line)
         slide = builder()
-        self._refuse_unshown(kind, self._shown(kind) | {"tracker", "source", "footnote"})
+        self._refuse_unshown(kind, self._shown(kind) | {"tracker", "sticker", "source",
+                                                        "footnote"})
         return self._common(slide, content=True)
 
     def _shown(self, kind: str) -> set[str]:
@@ -480,13 +485,15 @@ class _Body:
         if kind == "two_column":
             return {"columns"}
         if kind == "table":
-            return {"tables"}
+            return {"tables", "callout"}
         if kind == "next_steps":
             return {"tables"} if self.tables else {"points"}
         if kind == "quote":
             return {"quote"} if self.quote is not None else {"points"}
         if kind == "chart":
-            return {"block", "points"}
+            return {"block", "points", "callout"}
+        if kind in _TAKEAWAY_KINDS:
+            return {"block", "tables", "callout"}
         return {"block"}  # the diagrams (they refuse other points themselves)
 
     def _refuse_unshown(self, kind: str, shown: set[str]) -> None:
@@ -517,9 +524,11 @@ class _Body:
             slide["notes"] = "\n\n".join(self.notes)
         if content:
             slide.setdefault("title", self.slide.title)
-            for key in ("tracker", "source", "footnote"):
+            for key in ("tracker", "sticker", "source", "footnote"):
                 if self.fields.get(key):
                     slide[key] = self.fields[key]
+            if self.callout and slide["kind"] in _TAKEAWAY_KINDS:
+                slide["takeaway"] = self.callout  # the bold line under a chart or table
         return slide
 
     def _all_points(self) -> list:

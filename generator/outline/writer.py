@@ -46,6 +46,8 @@ def _front_matter(spec: DeckSpec, cover) -> str:
         meta["language"] = spec.language
     if spec.confidentiality:
         meta["confidentiality"] = spec.confidentiality
+    if spec.sticker:
+        meta["sticker"] = spec.sticker
     meta = {key: value for key, value in meta.items() if value}
     if not meta:
         return ""
@@ -60,9 +62,9 @@ def _esc(text: str) -> str:
 
 def _heading(slide, cls: str | None, **attrs) -> str:
     pieces = [f".{cls}"] if cls else []
-    tracker = getattr(slide, "tracker", "")
-    if tracker:
-        attrs["tracker"] = tracker
+    for key in ("tracker", "sticker"):
+        if getattr(slide, key, ""):
+            attrs[key] = getattr(slide, key)
     for key, value in attrs.items():
         if value not in (None, ""):
             quoted = f'"{value}"' if '"' not in str(value) else f"'{value}'"
@@ -108,7 +110,8 @@ def _slide(slide) -> str:
 def _block_body(slide) -> list[str]:
     kind = slide.kind
     data = slide.model_dump(mode="json", exclude_defaults=True)
-    for key in ("kind", "title", "tracker", "source", "footnote", "notes", "points"):
+    for key in ("kind", "title", "tracker", "sticker", "source", "footnote", "notes", "points",
+                "takeaway"):
         data.pop(key, None)
     if kind == "chart":
         data = data["chart"]
@@ -118,6 +121,8 @@ def _block_body(slide) -> list[str]:
     parts = [_heading(slide, None), _yaml_block(_BLOCKS[kind], data)]
     if kind == "chart" and slide.points:
         parts.append("\n".join(_points(slide.points)))
+    if getattr(slide, "takeaway", ""):
+        parts.append(f"**{_esc(slide.takeaway)}**")
     return parts
 
 
@@ -164,9 +169,12 @@ def _table_lines(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _table(slide) -> list[str]:
-    return [_heading(slide, "table"),
-            _table_lines([_esc(c) for c in slide.columns],
-                         [[_cell(c) for c in row] for row in slide.rows])]
+    parts = [_heading(slide, "table"),
+             _table_lines([_esc(c) for c in slide.columns],
+                          [[_cell(c) for c in row] for row in slide.rows])]
+    if slide.takeaway:
+        parts.append(f"**{_esc(slide.takeaway)}**")
+    return parts
 
 
 def _next_steps(slide) -> list[str]:

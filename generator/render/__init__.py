@@ -13,7 +13,8 @@ from pathlib import Path
 from generator.atomic import writing_atomically
 from generator.design import Design, default_design
 from generator.spec import DeckSpec
-from generator.render import charts, diagrams, matrix, slides, tables  # noqa: F401  (register builders)
+from generator.render import (  # noqa: F401  (register builders)
+    charts, diagrams, matrix, slides, structure, summary, tables)
 from generator.render.deck import DeckState, ProgressCallback, render_slides
 from generator.render.template import open_template
 
