@@ -9,11 +9,32 @@ template's own graphics alone).  Rules (all errors):
 - `rendered_contrast`: a text line's colour against the pixels behind its
   glyphs below WCAG 3:1 (titles and large text: 18 pt, or 14 pt bold) or
   4.5:1 (body text); text with no visible ink at all is reported too.
+  Charts and tables: each word (data labels, axis labels, legends, cells) against
+  what surrounds its glyphs, below 3:1 (see "Words of charts and tables").
 - `outside_box`: glyphs drawn outside every text box (text that spills).
 - `over_graphics`: content drawn over the template's graphics (logos, bands,
   background art), outside the layout's free area.
 - `overlap`: a text box partly over a chart, table or picture with its
   glyphs inside it (a title running into the table under it).
+
+Words of charts and tables: emptying them would move the plot (the axes and the
+legend give their room back), so the bare copy paints their text in a marker
+colour no slide uses (magenta, or green where the text is magenta-like) and
+keeps every glyph in place.  Where the picture and the bare copy differ inside
+a marked zone is a glyph, drawn in the deck's colour, even when that colour is
+the colour behind it (dark on dark is found, not lost).  Glyphs are grouped into
+words (rows of ink split at empty rows, then at gaps); a word's colour is its
+declared colour nearest to its most distinct pixel, and what is behind it is
+the pixels of its box (grown by 1 px) that no glyph touches (the same in both
+pictures: counters, gaps between letters), their 25th percentile (a legend's key
+or an axis line beside a word is not behind it; a label a quarter off its bar is
+judged by the part off it).  The threshold is 3:1 for every chart and table word: the issue's bar,
+WCAG's for graphical objects (1.4.11), and a measure of small anti-aliased
+glyphs is too coarse to judge 4.5:1 fairly.
+
+`inspect_pictures` returns the issues with every measured contrast and, per
+slide, the picture of its layout left empty (the bench measures how much of the
+body the content occupies against it).
 """
 
 from __future__ import annotations
@@ -22,7 +43,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFilter
 from pptx import Presentation
 
 from generator.design import Box
@@ -39,6 +60,13 @@ TITLE_CONTRAST, BODY_CONTRAST = 3.0, 4.5
 OUTSIDE_PIXELS = 10
 GRAPHICS_SHARE = 0.12
 _CONTENT_TAGS = {"sp", "graphicFrame", "pic", "grpSp", "cxnSp"}
+MARKERS = ("FF00FF", "00FF00")  # chart and table text in the bare copy: colours no slide uses
+MARKER_NEAR = 72  # channel difference: a bare pixel this close to a marker is marked text
+FRAME_CONTRAST = 3.0
+WORD_GAP = 4  # pixels of no ink that separate two words of a chart or a table
+RING_PERCENTILE = 0.25
+CHANGED = 8  # channel difference: a pixel a glyph touches at all
+RING_WIDTH = 1  # pixels beyond a word's box still behind it
 
 
 @dataclass
@@ -50,34 +78,62 @@ class RenderedIssue:
     severity: str = "error"
 
 
+@dataclass
+class TextContrast:
+    """One measured line of a shape's text, or one word of a chart or a table."""
+
+    slide: int
+    shape: str
+    where: str  # "text", "chart" or "table", and the word's place in pixels for the last two
+    ratio: float
+    color: str
+    behind: str
+    minimum: float
+
+
+@dataclass
+class RenderedReport:
+    issues: list[RenderedIssue]
+    contrasts: list[TextContrast]
+    empties: list[Image.Image | None]  # per slide: its layout with no content (bare render)
+
+
 def lint_pictures(deck: Path, pictures: list[Path]) -> list[RenderedIssue]:
     """Rendered checks of the deck at `deck` whose slide pictures are `pictures`.
 
     Renders the bare copy with LibreOffice (raises `PreviewError` when it fails).
     """
+    return inspect_pictures(deck, pictures).issues
+
+
+def inspect_pictures(deck: Path, pictures: list[Path]) -> RenderedReport:
+    """`lint_pictures` with what it measured: every contrast and the empty layouts."""
     prs = Presentation(str(deck))
     if not pictures or len(pictures) != len(prs.slides):
-        return []
+        return RenderedReport([], [], [])
     with Image.open(pictures[0]) as first:
         width = first.width
     layouts = _layouts_used(prs)
     with tempfile.TemporaryDirectory(prefix="bcgslides-bare-") as work:
         bare_deck = Path(work) / "bare.pptx"
-        _bare_copy(deck, layouts).save(str(bare_deck))
+        bare_prs, declared = _bare_copy(deck, layouts)
+        bare_prs.save(str(bare_deck))
         bare = render_thumbnails(bare_deck, Path(work) / "out", width=width)
         bare_images = [_load(p) for p in bare]
     count = len(prs.slides)
-    surfaces = {name: analyse(bare_images[count + i]) for i, name in enumerate(layouts)
-                if count + i < len(bare_images)}
-    issues: list[RenderedIssue] = []
+    empty = {name: bare_images[count + i] for i, name in enumerate(layouts)
+             if count + i < len(bare_images)}
+    surfaces = {name: analyse(image) for name, image in empty.items()}
+    report = RenderedReport([], [], [empty.get(s.slide_layout.name) for s in prs.slides])
     for number, (slide, picture) in enumerate(zip(prs.slides, pictures), start=1):
         if number - 1 >= len(bare_images):
             break
         seen = _load(picture)
         checker = _SlidePictures(prs, slide, number, seen, bare_images[number - 1],
-                                 surfaces.get(slide.slide_layout.name))
-        issues += checker.run()
-    return issues
+                                 surfaces.get(slide.slide_layout.name), declared[number - 1])
+        report.issues += checker.run()
+        report.contrasts += checker.contrasts
+    return report
 
 
 def _load(path: Path) -> Image.Image:
@@ -90,26 +146,39 @@ def _layouts_used(prs) -> list[str]:
 
 
 def _bare_copy(deck: Path, layouts: list[str]):
-    """The deck with every text emptied, then one empty slide per layout in `layouts`."""
+    """The deck with every shape's text emptied and every chart's and table's text in a
+    marker colour, then one empty slide per layout in `layouts`; with, per slide, the
+    colours the charts' and tables' text had (by shape id)."""
     prs = Presentation(str(deck))
+    declared = []
     for slide in prs.slides:
         xml.empty_shape_texts(slide)
+        declared.append(xml.paint_frame_texts(slide, MARKERS))
     xml.add_empty_layout_slides(prs, layouts)
-    return prs
+    return prs, declared
 
 
 class _SlidePictures:
     """The rendered rules for one slide."""
 
-    def __init__(self, prs, slide, number: int, seen: Image.Image, bare: Image.Image, surface):
+    def __init__(self, prs, slide, number: int, seen: Image.Image, bare: Image.Image, surface,
+                 declared: dict[int, set[str]] | None = None):
         self.slide, self.number = slide, number
         self.seen, self.bare = seen, bare.resize(seen.size) if bare.size != seen.size else bare
         self.surface = surface
+        self.declared = declared or {}
+        self.contrasts: list[TextContrast] = []
         self.sx = seen.width / int(prs.slide_width)
         self.sy = seen.height / int(prs.slide_height)
         self.checker = SlideChecker(prs, slide, number, min_font_pt=0)
-        diff = ImageChops.difference(self.seen, self.bare).convert("L")
-        self.ink = diff.point(lambda v: 255 if v >= INK_THRESHOLD else 0)
+        difference = _channel_max(ImageChops.difference(self.seen, self.bare))
+        ink = difference.point(lambda v: 255 if v >= INK_THRESHOLD else 0)
+        # every pixel a glyph touches, faint anti-aliasing included: not "behind" a word
+        self.changed = difference.point(lambda v: 255 if v >= CHANGED else 0)
+        marked = _marked(self.bare)
+        self.ink = ImageChops.subtract(ink, marked)  # shapes' glyphs (their text is emptied)
+        self.marked_ink = ImageChops.multiply(ink, marked)  # charts' and tables' glyphs
+        self.marked = marked
         self.ink_pixels = self.ink.load()
         self.seen_pixels, self.bare_pixels = self.seen.load(), self.bare.load()
 
@@ -130,6 +199,9 @@ class _SlidePictures:
         for shape, box in texts:
             issues += self._contrast(shape, box)
             issues += self._overlap(shape, box, frames)
+        for shape, box in frames:
+            if shape.shape_id in self.declared:
+                issues += self._frame_contrast(shape, box)
         issues += self._outside(texts, frames)
         issues += self._over_graphics(content)
         return issues
@@ -169,12 +241,17 @@ class _SlidePictures:
         worst: tuple[float, str, str] | None = None
         for band in _bands(ink):
             ratio, color, behind = self._band_contrast(band, colors)
+            self.contrasts.append(TextContrast(self.number, shape.name, "text", ratio, color,
+                                               behind, minimum))
             if worst is None or ratio < worst[0]:
                 worst = (ratio, color, behind)
         if worst is None:  # nothing visible where the text is
             behind = self._median(self.bare, box)
             color = sorted(colors)[0]
             worst = (contrast_ratio(color, behind), color, behind) if behind else None
+            if worst is not None:
+                self.contrasts.append(TextContrast(self.number, shape.name, "text", *worst,
+                                                   minimum))
         if worst is not None and worst[0] < minimum - 0.005:
             ratio, color, behind = worst
             return [self._issue(shape, "rendered_contrast",
@@ -191,6 +268,66 @@ class _SlidePictures:
                         for x, y in band)
         ratio, x, y = ratios[len(ratios) // 10]
         return ratio, color, hex_of(self.bare_pixels[x, y])
+
+    def _frame_contrast(self, shape, box) -> list[RenderedIssue]:
+        """Each word of a chart or a table against the ring of pixels around its glyphs."""
+        where = "chart" if getattr(shape, "has_chart", False) and shape.has_chart else "table"
+        words = self._words(box)
+        if not words:
+            return []
+        crop = _clip(box, self.seen.size)
+        ring_pixels = ImageChops.invert(self.changed.crop(crop)).load()
+        worst = None
+        for word in words:
+            measured = self._word_contrast(word, crop, ring_pixels,
+                                           self.declared.get(shape.shape_id, set()))
+            if measured is None:
+                continue
+            ratio, color, behind = measured
+            x, y = word[0]
+            self.contrasts.append(TextContrast(self.number, shape.name, f"{where} at {x},{y}",
+                                               ratio, color, behind, FRAME_CONTRAST))
+            if worst is None or ratio < worst[0]:
+                worst = (ratio, color, behind, x, y)
+        if worst is None or worst[0] >= FRAME_CONTRAST - 0.005:
+            return []
+        ratio, color, behind, x, y = worst
+        return [self._issue(shape, "rendered_contrast",
+                            f"{where} text #{color} on #{behind} as rendered (at {x},{y} px): "
+                            f"contrast {ratio:.2f}:1 (at least {FRAME_CONTRAST:g}:1)")]
+
+    def _words(self, box) -> list[list[tuple[int, int]]]:
+        left, top, right, bottom = _clip(box, self.seen.size)
+        if right <= left or bottom <= top:
+            return []
+        crop = self.marked_ink.crop((left, top, right, bottom))
+        bbox = crop.getbbox()
+        if bbox is None:
+            return []
+        data = crop.load()
+        ink = [(left + x, top + y) for y in range(bbox[1], bbox[3])
+               for x in range(bbox[0], bbox[2]) if data[x, y]]
+        return [word for band in _bands(ink) for word in _split_at_gaps(band)]
+
+    def _word_contrast(self, word, crop, ring_pixels, declared: set[str]):
+        """(contrast, colour, colour behind) of one word; None when nothing surrounds it."""
+        xs, ys = [x for x, _ in word], [y for _, y in word]
+        width, height = crop[2] - crop[0], crop[3] - crop[1]
+        pad = RING_WIDTH
+        behind = [self.seen_pixels[x, y]
+                  for y in range(max(min(ys) - pad, crop[1]), min(max(ys) + pad + 1, crop[3]))
+                  for x in range(max(min(xs) - pad, crop[0]), min(max(xs) + pad + 1, crop[2]))
+                  if 0 <= x - crop[0] < width and 0 <= y - crop[1] < height
+                  and ring_pixels[x - crop[0], y - crop[1]]]
+        if not behind:
+            return None
+        drawn = hex_of(_core(self.seen_pixels, self.bare_pixels, word))
+        color = min(declared, key=lambda c: distance(c, drawn)) if declared else drawn
+        if distance(color, drawn) > 240:  # a colour the XML did not say (a scheme colour)
+            color = drawn
+        ratios = sorted((contrast_ratio(color, hex_of(pixel)), hex_of(pixel)) for pixel in behind)
+        ratio, back = ratios[int(len(ratios) * RING_PERCENTILE)]
+        return ratio, color, back
 
     def _median(self, image: Image.Image, box) -> str | None:
         left, top = max(box[0], 0), max(box[1], 0)
@@ -284,6 +421,45 @@ def _core(seen, bare, band):
     return best
 
 
+def _channel_max(image: Image.Image) -> Image.Image:
+    """The largest of the three channels of each pixel (an L picture)."""
+    red, green, blue = image.split()
+    return ImageChops.lighter(ImageChops.lighter(red, green), blue)
+
+
+def _marked(bare: Image.Image) -> Image.Image:
+    """Where the bare copy shows marker-coloured text (grown by a pixel for the glyphs'
+    anti-aliased edges): 255 there, 0 elsewhere."""
+    zones = None
+    for marker in MARKERS:
+        solid = Image.new("RGB", bare.size, tuple(int(marker[i:i + 2], 16) for i in (0, 2, 4)))
+        near = _channel_max(ImageChops.difference(bare, solid)).point(
+            lambda v: 255 if v <= MARKER_NEAR else 0)
+        zones = near if zones is None else ImageChops.lighter(zones, near)
+    return zones.filter(ImageFilter.MaxFilter(3))
+
+
+def _split_at_gaps(band: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """One line of glyphs split into words where WORD_GAP columns have no ink."""
+    columns = sorted({x for x, _ in band})
+    words, start = [], columns[0]
+    bounds = []
+    for previous, x in zip(columns, columns[1:]):
+        if x - previous > WORD_GAP:
+            bounds.append((start, previous))
+            start = x
+    bounds.append((start, columns[-1]))
+    for low, high in bounds:
+        word = [(x, y) for x, y in band if low <= x <= high]
+        if len(word) >= 3:
+            words.append(word)
+    return words
+
+
+def _clip(box, size) -> tuple[int, int, int, int]:
+    return (max(box[0], 0), max(box[1], 0), min(box[2], size[0]), min(box[3], size[1]))
+
+
 def _intersects(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -298,4 +474,4 @@ def _gap(box, x: float, y: float) -> float:
     return dx * dx + dy * dy
 
 
-__all__ = ["RenderedIssue", "lint_pictures"]
+__all__ = ["RenderedIssue", "RenderedReport", "TextContrast", "inspect_pictures", "lint_pictures"]

@@ -501,3 +501,86 @@ def set_point_label_content(data_label, *, number_format: str, category: bool,
         show.set("val", "1" if category else "0")
     sep = etree.SubElement(d_lbl, f"{{{c}}}separator")
     sep.text = separator
+
+
+_TEXT_FILLS = ("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill")
+
+
+def paint_frame_texts(slide: Slide, markers: tuple[str, str]) -> dict[int, set[str]]:
+    """Paint the text of every chart and table on `slide` in a marker colour (the rendered
+    lint's bare copy: the glyphs stay where they are, in a colour no slide uses, so the
+    pixels that changed are the glyphs and the pixels around them are what is behind).
+
+    Each text property (chart: c:txPr and c:rich; table: the runs of its cells) gets
+    `markers[0]`, or `markers[1]` where its own colour is near the first.  Returns, per
+    shape id, the sRGB colours the text had."""
+    found: dict[int, set[str]] = {}
+    for shape in _all_shapes(slide.shapes):
+        if getattr(shape, "has_chart", False) and shape.has_chart:
+            space = shape.chart._chartSpace
+            properties = [rpr for holder in (*space.iter(f"{{{C_NS}}}txPr"),
+                                             *space.iter(f"{{{C_NS}}}rich"))
+                          for rpr in holder.iter(f"{{{A_NS}}}defRPr", f"{{{A_NS}}}rPr")]
+        elif getattr(shape, "has_table", False) and shape.has_table:
+            for run in shape._element.iter(f"{{{A_NS}}}r"):
+                run.get_or_add_rPr()  # a run without properties gets its own marker
+            properties = list(shape._element.iter(f"{{{A_NS}}}rPr"))
+        else:
+            continue
+        found[shape.shape_id] = {_paint_text(rpr, markers) for rpr in properties} - {""}
+    return found
+
+
+def _all_shapes(shapes):
+    for shape in shapes:
+        yield shape
+        if getattr(shape, "shape_type", None) == 6:  # a group: its members too
+            yield from _all_shapes(shape.shapes)
+
+
+def _paint_text(rpr, markers: tuple[str, str]) -> str:
+    """Give one text property a marker fill; returns its own sRGB colour ('' if none)."""
+    own = ""
+    for tag in _TEXT_FILLS:
+        for old in rpr.findall(f"{{{A_NS}}}{tag}"):
+            srgb = old.find(f"{{{A_NS}}}srgbClr")
+            own = srgb.get("val", "").upper() if srgb is not None else own
+            rpr.remove(old)
+    near = own and sum(abs(int(own[i:i + 2], 16) - int(markers[0][i:i + 2], 16))
+                       for i in (0, 2, 4)) < 160
+    fill = etree.Element(f"{{{A_NS}}}solidFill")
+    etree.SubElement(fill, f"{{{A_NS}}}srgbClr").set("val", markers[1] if near else markers[0])
+    line = rpr.find(f"{{{A_NS}}}ln")
+    if line is not None:
+        line.addnext(fill)
+    else:
+        rpr.insert(0, fill)
+    return own
+
+
+# -- chart data labels, one point at a time (H3) -------------------------------------------
+def hide_point_label(data_label) -> None:
+    """No label on this one point (`c:delete`): a segment too small to hold its label."""
+    d_lbl = data_label._get_or_add_dLbl()
+    for child in list(d_lbl):
+        if child.tag != f"{{{C_NS}}}idx":
+            d_lbl.remove(child)
+    etree.SubElement(d_lbl, f"{{{C_NS}}}delete").set("val", "1")
+
+
+def set_point_label_fields(data_label, *, number_format: str, value: bool, percent: bool,
+                           category: bool = False) -> None:
+    """Which fields one point's own data label shows (python-pptx's default: the value only)
+    and the number format they take."""
+    d_lbl, c = data_label._get_or_add_dLbl(), C_NS
+    for old in d_lbl.findall(f"{{{c}}}numFmt"):
+        d_lbl.remove(old)
+    fmt = etree.Element(f"{{{c}}}numFmt")
+    fmt.set("formatCode", number_format)
+    fmt.set("sourceLinked", "0")
+    before = [d_lbl.find(f"{{{c}}}{tag}") for tag in ("idx", "layout", "tx")]
+    [element for element in before if element is not None][-1].addnext(fmt)
+    for tag, shown in (("showVal", value), ("showPercent", percent), ("showCatName", category)):
+        element = d_lbl.find(f"{{{c}}}{tag}")
+        if element is not None:
+            element.set("val", "1" if shown else "0")
