@@ -1,7 +1,9 @@
 """Walks a DeckSpec, draws each slide with its kind's builder, adds the furniture.
 
-Furniture on every content slide: tracker label, action title (in the
-layout's title placeholder, so outlines and screen readers see it), source
+Furniture on every content slide: tracker label (the slide's own, else the
+appendix's or the current section's title, as consulting decks do), a sticker
+("Draft for discussion") at the tracker's height on the right, action title (in
+the layout's title placeholder, so outlines and screen readers see it), source
 and footnote lines, page number (a slidenum field) and speaker notes.  When a
 body does not fit at the minimum size, the slide is removed and its content
 split over a continuation slide; content that cannot be split raises
@@ -14,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
+from pptx.util import Inches
 
+from generator import colours
 from generator.design import Box, Design
 from generator.errors import FitError
+from generator.fonts import measurer
 from generator.spec import DeckSpec
 from generator.render import xml
 from generator.render.canvas import Canvas, Overflow
@@ -28,6 +33,8 @@ from generator.render.words import NOTE_PREFIXES, SOURCE_PREFIXES, with_prefix, 
 
 ProgressCallback = Callable[[int, int], None]
 MAX_CONTINUATIONS = 20
+STICKER_GAP = int(Inches(0.15))  # between the tracker's text and the sticker
+STICKER_PAD = int(Inches(0.1))  # inside the sticker's outline, left and right
 
 
 @dataclass
@@ -41,6 +48,10 @@ class SlideContext:
     number: int
     base_dir: Path | None
     slide: Any = None  # the pptx slide
+    # The pieces of the same slide drawn before this one: a continuation numbers on.
+    earlier: tuple = ()
+    # 1-based order of this slide among the deck's section slides (0: not a section).
+    section_order: int = 0
 
     @property
     def lang(self) -> str:
@@ -59,6 +70,8 @@ class DeckState:
     lang: str
     in_appendix: bool = False
     appendix_label: str = ""
+    sections: int = 0  # section slides met so far
+    section_title: str = ""  # the current section's title: the tracker of its slides
     layouts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,6 +82,9 @@ def render_slides(state: DeckState, progress: ProgressCallback | None = None) ->
         if slide_spec.kind == "appendix":
             state.in_appendix = True
             state.appendix_label = appendix_title(slide_spec.title, state.lang)
+        elif slide_spec.kind == "section":
+            state.sections += 1
+            state.section_title = slide_spec.title
         _render_with_continuations(state, index, slide_spec)
         if progress:
             progress(index + 1, total)
@@ -82,20 +98,20 @@ def appendix_title(title: str, lang: str) -> str:
 def _render_with_continuations(state: DeckState, index: int, slide_spec) -> None:
     kind = KINDS[slide_spec.kind]
     pending = [slide_spec]
-    pieces = 0
+    drawn: list = []
     while pending:
         piece = pending.pop(0)
         slide = _add_slide(state, piece.kind)
         try:
-            _draw(state, slide, index, piece, continued=pieces > 0)
+            _draw(state, slide, index, piece, earlier=tuple(drawn))
         except Overflow as overflow:
             xml.delete_slide(state.prs, slide)
             halves = kind.split(piece, overflow) if kind.split else None
-            if halves is None or pieces >= MAX_CONTINUATIONS:
+            if halves is None or len(drawn) >= MAX_CONTINUATIONS:
                 raise FitError(str(overflow), overflow.problems) from None
             pending[:0] = list(halves)
             continue
-        pieces += 1
+        drawn.append(piece)
 
 
 def _place(index: int, slide_spec) -> str:
@@ -122,15 +138,16 @@ def _find_layout(prs, name: str | None):
     return layouts[-1]
 
 
-def _draw(state: DeckState, slide, index: int, piece, *, continued: bool) -> None:
+def _draw(state: DeckState, slide, index: int, piece, *, earlier: tuple) -> None:
     design = state.design
     canvas = Canvas(slide=slide, design=design, lang=state.lang, place=_place(index, piece))
     number = len(state.prs.slides)
     ctx = SlideContext(canvas=canvas, design=design, deck=state.deck, body=design.frames.body,
-                       number=number, base_dir=state.base_dir, slide=slide)
+                       number=number, base_dir=state.base_dir, slide=slide, earlier=earlier,
+                       section_order=state.sections if piece.kind == "section" else 0)
     kind = KINDS[piece.kind]
     if kind.furniture:
-        _draw_furniture(state, ctx, piece, continued)
+        _draw_furniture(state, ctx, piece, bool(earlier))
     kind.build(ctx, piece)
     if piece.notes:
         notes = slide.notes_slide
@@ -143,10 +160,15 @@ def _draw(state: DeckState, slide, index: int, piece, *, continued: bool) -> Non
 def _draw_furniture(state: DeckState, ctx: SlideContext, piece, continued: bool) -> None:
     design, canvas = ctx.design, ctx.canvas
     frames, sizes, palette = design.frames, design.type, design.palette
-    tracker = piece.tracker or (state.appendix_label if state.in_appendix else "")
-    if tracker:
-        canvas.text(frames.tracker, tracker, field="tracker", size=sizes.tracker,
-                    color=palette.tracker, name="Tracker", anchor="b")
+    tracker = piece.tracker or (state.appendix_label if state.in_appendix
+                                else state.section_title)
+    tracker_box = frames.tracker
+    sticker = getattr(piece, "sticker", "") or state.deck.sticker
+    if sticker:
+        tracker_box = draw_sticker(ctx, sticker) or tracker_box
+    from_section = not piece.tracker and not state.in_appendix
+    if tracker and not (from_section and _meets(tracker_box, frames.title)):
+        _draw_tracker(ctx, tracker_box, tracker, own=bool(piece.tracker))
     title = piece.title + (ctx.word("continued") if continued else "")
     draw_title(ctx, title, field="title")
     if frames.title_rule_y is not None:
@@ -154,6 +176,82 @@ def _draw_furniture(state: DeckState, ctx: SlideContext, piece, continued: bool)
                     frames.title_rule_y, color=palette.rule, width=0.75, name="Title Rule")
     _draw_source(ctx, piece)
     draw_page_number(ctx)
+
+
+def _draw_tracker(ctx: SlideContext, box: Box, tracker: str, *, own: bool) -> None:
+    """The tracker label; one taken from the section or the appendix is shortened with an
+    ellipsis rather than fail the slide (the author never wrote it on this slide)."""
+    design = ctx.design
+    options = dict(field="tracker", size=design.type.tracker, color=design.palette.tracker,
+                   name="Tracker", anchor="b", max_lines=1)
+    if own:
+        ctx.canvas.text(box, tracker, **options)
+        return
+    words = tracker
+    while True:
+        try:
+            ctx.canvas.text(box, words, **options)
+            return
+        except Overflow:
+            if len(words) <= 2:
+                return
+            words = words[:max(int(len(words) * 0.8), 1)].rstrip() + "…"
+
+
+def draw_sticker(ctx: SlideContext, text: str) -> Box | None:
+    """A small outlined label ("Draft for discussion") top right: at the right end of the
+    tracker's row, or, where that row is the template's graphics (a band, a logo) or runs
+    into the title, at the top right of the body, which then starts below it.
+
+    Returns what the tracker keeps of its row (None: the whole row).
+    """
+    design = ctx.design
+    box, in_row = sticker_place(design, ctx.body, text)
+    color = sticker_color(design, in_row)
+    ctx.canvas.text(box, text, field="sticker", size=design.type.tracker, color=color,
+                    bold=True, align="ctr", anchor="ctr", line=color, max_lines=1,
+                    shape_type=MSO_SHAPE.ROUNDED_RECTANGLE, inset=(STICKER_PAD, 0),
+                    name="Sticker")
+    tracker = design.frames.tracker
+    if not in_row:
+        _, ctx.body = ctx.body.take_top(box.height, STICKER_GAP)
+        return None
+    return Box(tracker.left, tracker.top, max(box.left - STICKER_GAP - tracker.left, 0),
+               tracker.height)
+
+
+def sticker_place(design: Design, body: Box, text: str) -> tuple[Box, bool]:
+    """(the sticker's box, whether it sits in the tracker's row)."""
+    tracker = design.frames.tracker
+    measure = measurer(design.fonts.latin_minor, design.fonts.ea_minor, True)
+    words = measure.width_em(text) * design.type.tracker * 12700 / 0.96
+    width = min(int(words) + 2 * STICKER_PAD + int(Inches(0.1)), body.width // 2)
+    height = int(Inches(0.3))
+    row = Box(tracker.right - width, tracker.bottom - height, width, height)
+    if _clear_of_template(design, row) and not _meets(row, design.frames.title):
+        return row, True
+    return Box(body.right - width, body.top, width, height), False
+
+
+def _clear_of_template(design: Design, box: Box) -> bool:
+    """Inside the template's free area (anywhere on the built-in design)."""
+    area = design.free_area or design.slide_box
+    return (box.left >= area.left and box.top >= area.top and box.right <= area.right
+            and box.bottom <= area.bottom)
+
+
+def _meets(a: Box, b: Box) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
+
+
+def sticker_color(design: Design, in_tracker_row: bool) -> str:
+    """The highlight colour, made to read on the slide; in a tracker's row that is not the
+    slide's background (a template's band), the tracker's colour, chosen for what is there."""
+    palette = design.palette
+    if in_tracker_row and colours.contrast_ratio(palette.tracker, palette.background) \
+            < colours.WCAG_BODY:
+        return palette.tracker
+    return colours.readable(palette.highlight, palette.background, palette.text)
 
 
 def draw_title(ctx: SlideContext, title: str, *, field: str) -> None:
