@@ -8,21 +8,30 @@ is placed on the grid learned from the deck's own shapes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
+from pathlib import Path
+from typing import NamedTuple
 
+from pptx import Presentation
 from pptx.util import Inches
 
 from generator.design import Box, Design, Fonts, Frames, Palette, Typography, default_design
 from generator.errors import GeneratorError
 from generator.models import DesignAsset
-from generator.colours import contrast_ratio, hue, mix
+from generator.colours import contrast_ratio, distance, hue, mix, readable
 from generator.learning.surface import Behind, Surface
+from generator.ooxml import master_text_size
 
 MIN_MARGIN = int(Inches(0.3))
 BODY_CONTRAST = 4.5
 TITLE_CONTRAST = 3.0
 TITLE_TYPES = ("TITLE", "CENTER_TITLE", "VERTICAL_TITLE")
 TEXT_TYPES = TITLE_TYPES + ("SUBTITLE", "BODY", "OBJECT")
+GRAPHIC_CONTRAST = 3.0  # a coloured mark (bar, dot, bubble) against the slide (WCAG)
+KEPT_CONTRAST = 2.5  # a theme accent this far from the background stays as it is
+APART = 90  # channel distance (0..765) at which two meaning colours read as different
+GREENS, REDS = (75, 170, 120), (340, 20, 0)  # hue ranges (degrees) and their centres
 
 
 def _patterns(asset: DesignAsset) -> dict[str, list]:
@@ -53,12 +62,12 @@ def design_for_asset(asset: DesignAsset) -> Design:
     frames = _frames(title_box, grid.pattern_data if grid else {}, width, height, free)
     frames = _clear_of_graphics(frames, content, width, height)
     palette = _palette(patterns["theme_colors"][0].pattern_data, base.palette)
-    palette = _roles(palette, content)
+    palette = with_meanings(_roles(palette, content), base.palette)
     return replace(
         base, name=asset.filename, slide_width=width, slide_height=height,
         palette=palette,
         fonts=_fonts(patterns.get("theme_fonts", [None])[0], base.fonts),
-        type=_typography(patterns.get("typography", [None])[0], base.type),
+        type=_typography(patterns.get("typography", [None])[0], base.type, template),
         frames=frames, template_path=template, layouts=layouts, asset_id=asset.pk,
         placeholder_colors={name: _placeholder_colors(probe, palette)
                             for name, probe in probes.items()},
@@ -145,27 +154,107 @@ def _palette(colors: dict, default: Palette) -> Palette:
         values["dk1"] = default.dk1 if contrast_ratio(default.dk1, values["lt1"]) >= 4.5 \
             else "000000"
     muted = _muted(values["dk1"], values["lt1"])
-    accents = [values[f"accent{i}"] for i in range(1, 7)]
-    positive, negative, neutral = meaning_colors(accents, default)
-    return replace(default, **values, muted=muted, highlight=values["accent2"],
-                   positive=positive, negative=negative, neutral=neutral)
+    return replace(default, **values, muted=muted)
 
 
-def meaning_colors(accents: list[str], default: Palette) -> tuple[str, str, str]:
-    """(positive, negative, neutral): a green and a red among the theme's accents when it
-    has them (else the built-in ones), and the first accent that is neither for totals."""
-    def pick(low: float, high: float) -> str | None:
-        for color in accents:
-            degrees, lightness, saturation = hue(color)
-            hit = low <= degrees <= high if low <= high else (degrees >= low or degrees <= high)
-            if hit and saturation >= 0.3 and 0.15 <= lightness <= 0.75:
-                return color
-        return None
+class Meanings(NamedTuple):
+    """The colours with meaning of a design, each readable as a mark on its background."""
 
-    positive = pick(75, 170) or default.rag_green
-    negative = pick(340, 20) or default.rag_red
-    neutral = next((c for c in accents if c not in (positive, negative)), default.neutral)
-    return positive, negative, neutral
+    positive: str
+    negative: str
+    neutral: str
+    highlight: str
+
+
+def with_meanings(palette: Palette, default: Palette) -> Palette:
+    """`palette` with its meaning colours (and the RAG colours that show them) chosen from
+    its own accents against what its slides really show."""
+    meanings = meaning_colors(palette.accents, default, palette.background, palette.text,
+                              dark=palette.dk2)
+    return replace(palette, **meanings._asdict(), rag_green=meanings.positive,
+                   rag_red=meanings.negative)
+
+
+def meaning_colors(accents: list[str], default: Palette, background: str = "FFFFFF",
+                   ink: str | None = None, dark: str | None = None) -> Meanings:
+    """Positive, negative, neutral and highlight from a theme's accents.
+
+    Positive is a green among the accents, negative a red (else the built-in ones);
+    neutral the first other accent dark enough to read on the background at 3:1 (else
+    the theme's dark colour); highlight the next accent apart from all three.  A theme
+    accent stays itself while it stands clear of `background` (2:1); one closer, or a
+    built-in colour, is moved towards `ink` until it reads at 3:1.  Positive and negative
+    are never alike.
+    """
+    accents = [color.upper() for color in accents]
+    ink = ink or ("000000" if contrast_ratio("000000", background) >= 4.5 else "FFFFFF")
+
+    def shown(color: str) -> str:
+        if contrast_ratio(color, background) >= KEPT_CONTRAST:
+            return color
+        return readable(color, background, ink, GRAPHIC_CONTRAST)
+
+    def adjusted(color: str) -> str:
+        return readable(color, background, ink, GRAPHIC_CONTRAST)
+
+    def stands_out(color: str, minimum: float = KEPT_CONTRAST) -> bool:
+        return contrast_ratio(color, background) >= minimum
+
+    green, red = _hue_pick(accents, GREENS), _hue_pick(accents, REDS)
+    positive = shown(green) if green else adjusted(default.rag_green)
+    negative = shown(red) if red else adjusted(default.rag_red)
+    if not _apart(positive, negative):  # both pushed to the ink: the built-in pair
+        positive, negative = adjusted(default.rag_green), adjusted(default.rag_red)
+    taken = [positive, negative]
+    # neither green nor red: a second green would read as good news
+    others = [c for c in accents if not _of_hue(c, GREENS) and not _of_hue(c, REDS)
+              and all(_apart(c, t) for t in taken)]
+    neutral = next((c for c in others if stands_out(c, GRAPHIC_CONTRAST)), None)
+    if neutral is None:
+        neutral = dark if dark and stands_out(dark, GRAPHIC_CONTRAST) else adjusted(
+            others[0] if others else ink)
+    taken.append(neutral)
+    # the first that is apart from all three: a theme accent as it is, then made to stand
+    # out, then the built-in highlight; failing all, apart from neutral at least
+    candidates = ([c for c in others if stands_out(c)] + [adjusted(c) for c in others]
+                  + [adjusted(default.highlight)])
+    highlight = next((c for c in candidates if all(_apart(c, t) for t in taken)), None)
+    if highlight is None:
+        spare = [shown(c) for c in accents if _apart(shown(c), neutral)]
+        highlight = spare[0] if spare else adjusted(default.highlight)
+    return Meanings(positive, negative, neutral, highlight)
+
+
+def _of_hue(color: str, hues: tuple[float, float, float]) -> bool:
+    """Whether `color` is of the hue range `hues` (low, high, centre; wrapping at 360):
+    saturated, neither near black nor near white."""
+    low, high, _ = hues
+    degrees, lightness, saturation = hue(color)
+    hit = low <= degrees <= high if low <= high else (degrees >= low or degrees <= high)
+    return hit and saturation >= 0.3 and 0.15 <= lightness <= 0.75
+
+
+def _hue_pick(accents: list[str], hues: tuple[float, float, float]) -> str | None:
+    """The accent of the hue range `hues` nearest its centre (a true green before a
+    yellow-green, a red before a pink)."""
+    found = [color for color in accents if _of_hue(color, hues)]
+    return min(found, key=lambda color: _hue_gap(hue(color)[0], hues[2]), default=None)
+
+
+def _hue_gap(a: float, b: float) -> float:
+    return min(abs(a - b), 360 - abs(a - b))
+
+
+def _apart(a: str, b: str) -> bool:
+    """Two colours a reader tells apart: far enough in channels, and of other hues or
+    lightness (a magenta and a pink of the same lightness read as one colour)."""
+    if distance(a, b) < APART:
+        return False
+    hue_a, light_a, sat_a = hue(a)
+    hue_b, light_b, sat_b = hue(b)
+    if sat_a < 0.15 or sat_b < 0.15:  # a grey: hue means nothing, the distance decides
+        return True
+    return _hue_gap(hue_a, hue_b) >= 20 or abs(light_a - light_b) >= 0.2
 
 
 def _muted(text: str, background: str) -> str:
@@ -187,13 +276,43 @@ def _fonts(pattern, default: Fonts) -> Fonts:
                  ea_minor=data.get("minor_ea") or default.ea_minor)
 
 
-def _typography(pattern, default: Typography) -> Typography:
+def _typography(pattern, default: Typography, template: Path | None = None) -> Typography:
     if pattern is None:
         return default
     data = pattern.pattern_data
     title = min(max(float(data.get("title") or default.title), 20.0), 32.0)
     body = min(max(float(data.get("body") or default.body), 14.0), 20.0)
-    return replace(default, title=title, title_min=min(18.0, title), body=body)
+    largest = data.get("body_max") or (_master_body_size(template) if template else None)
+    return replace(default, title=title, title_min=min(18.0, title), body=body,
+                   body_max=body_max(body, largest))
+
+
+def body_max(body: float, largest: float | None) -> float:
+    """The largest body size text may grow to: the template's own first-level body size,
+    kept between `body` and a quarter above it (at least 20 pt, at most 24 pt): a
+    template's 28 pt bullets are a title's size on a consulting slide."""
+    ceiling = min(max(20.0, body * 1.25), 24.0)
+    if not largest:
+        return max(body, min(ceiling, Typography.body_max))
+    return min(max(float(largest), body), max(ceiling, body))
+
+
+def _master_body_size(template: Path) -> float | None:
+    """The first level's size of the template's body text style (cached per file and
+    version: a design is rebuilt for every deck)."""
+    try:
+        stamp = template.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _cached_master_body_size(str(template), stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_master_body_size(path: str, stamp: int) -> float | None:
+    try:
+        return master_text_size(Presentation(path).slide_master, "bodyStyle")
+    except Exception:  # a template python-pptx cannot open was refused at learning
+        return None
 
 
 def layout_map(entries: list[tuple[str, dict]]) -> dict[str, str]:

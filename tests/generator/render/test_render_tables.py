@@ -9,8 +9,11 @@ import subprocess
 import pytest
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.dml import MSO_COLOR_TYPE
 from pptx.oxml.ns import qn
+from pptx.util import Inches
 
+from generator.design import default_design
 from generator.errors import FitError
 from generator.outline import read_outline
 from generator.render import render_to_file
@@ -37,6 +40,14 @@ def named(slide):
     return {shape.name: shape for shape in slide.shapes}
 
 
+def fill_of(shape, palette) -> str:
+    """A shape's solid fill as 'RRGGBB', a theme accent resolved through `palette`."""
+    color = shape.fill.fore_color
+    if color.type == MSO_COLOR_TYPE.SCHEME:
+        return palette.accents[int(color.theme_color.name.removeprefix("ACCENT_")) - 1]
+    return str(color.rgb)
+
+
 def test_table_cells_harvey_balls_and_rag(tmp_path):
     prs, _ = render(tmp_path, {"kind": "table", "title": "B leads", "columns": ["Criterion", "A",
                                                                                 "B", "Status"],
@@ -51,8 +62,11 @@ def test_table_cells_harvey_balls_and_rag(tmp_path):
     assert shapes["Harvey 2/4 r1c2"]._element.find(".//" + qn("p:cNvPr")).get("descr") == "2 of 4"
     assert "Harvey 2/4 r1c2 fill" in shapes and "Harvey 3/4 r2c3 fill" in shapes
     assert "Harvey 0/4 r2c2 fill" not in shapes and "Harvey 4/4 r1c3 fill" not in shapes
-    assert str(shapes["RAG green r1c4"].fill.fore_color.rgb) == "2E8B57"
-    assert str(shapes["RAG red r2c4"].fill.fore_color.rgb) == "C0392B"
+    # status colours are the design's meaning colours (positive, negative)
+    palette = default_design().palette
+    assert fill_of(shapes["RAG green r1c4"], palette) == palette.positive
+    assert fill_of(shapes["RAG red r2c4"], palette) == palette.negative
+    assert fill_of(shapes["Harvey 4/4 r1c3"], palette) == palette.neutral
 
 
 def test_numbers_are_right_aligned(tmp_path):
@@ -77,6 +91,87 @@ def test_a_long_table_continues_with_its_header_repeated(tmp_path):
         title = slide.shapes.title.text
         assert title == ("All items" if index == 0 else "All items (cont.)")
     assert seen == [f"Item {i}" for i in range(120)]
+
+
+def table_frame(slide):
+    return next(shape for shape in slide.shapes if shape.has_table)
+
+
+def run_sizes(table) -> set[float]:
+    return {run.font.size.pt for row in table.rows for cell in row.cells
+            for paragraph in cell.text_frame.paragraphs for run in paragraph.runs}
+
+
+FOUR_ROWS = {"kind": "table", "title": "Partner B leads on three of four criteria",
+             "columns": ["Criterion", "Partner A", "Partner B", "Status"],
+             "rows": [["Technology", {"harvey": 2}, {"harvey": 4}, {"rag": "green",
+                                                                    "text": "On track"}],
+                      ["Cost", {"harvey": 3}, {"harvey": 3}, {"rag": "amber", "text": "Watch"}],
+                      ["Channel", {"harvey": 1}, {"harvey": 4}, {"rag": "green",
+                                                                 "text": "On track"}],
+                      ["Culture", {"harvey": 2}, {"harvey": 3}, {"rag": "red", "text": "Risk"}]]}
+
+
+def test_a_four_row_table_uses_the_body_and_its_text_grows(tmp_path):
+    prs, _ = render(tmp_path, FOUR_ROWS)
+    body = default_design().frames.body
+    frame = table_frame(prs.slides[0])
+    table = frame.table
+    height = sum(row.height for row in table.rows)
+    assert height >= body.height * 2 / 3, (height, body.height)
+    assert body.top <= frame.top and frame.top + height <= body.bottom
+    # centred in what is left, columns across the body
+    assert abs((frame.top - body.top) - (body.bottom - frame.top - height)) <= 2
+    assert sum(column.width for column in table.columns) <= body.width
+    sizes = run_sizes(table)
+    assert len(sizes) == 1 and 14 < sizes.pop() <= default_design().type.body_max
+    # the balls grow with the text, still inside their rows
+    ball = named(prs.slides[0])["Harvey 2/4 r1c2"]
+    assert ball.height > Inches(0.24) and ball.height < table.rows[1].height
+
+
+def test_next_steps_use_the_body_too(tmp_path):
+    actions = [{"action": "Approve the partner shortlist", "owner": "CEO", "due": "15 Dec"},
+               {"action": "Fund the due diligence", "owner": "CFO", "due": "10 Jan"},
+               {"action": "Name the JV lead", "owner": "COO", "due": "31 Jan"}]
+    prs, _ = render(tmp_path, {"kind": "next_steps", "title": "Three decisions",
+                               "actions": actions})
+    body = default_design().frames.body
+    table = table_frame(prs.slides[0]).table
+    assert sum(row.height for row in table.rows) >= body.height * 2 / 3
+
+
+def test_a_table_takeaway_sits_in_a_band_below_the_table(tmp_path):
+    prs, _ = render(tmp_path, dict(FOUR_ROWS, takeaway="Partner B is the stronger partner"))
+    slide = prs.slides[0]
+    body = default_design().frames.body
+    band = named(slide)["Takeaway"]
+    assert band.text_frame.text == "Partner B is the stronger partner"
+    assert band.top + band.height <= body.bottom + 1 and band.top > body.top
+    frame = table_frame(slide)
+    bottom = frame.top + sum(row.height for row in frame.table.rows)
+    assert bottom <= band.top
+    # still uses what the band leaves
+    assert bottom - body.top >= (band.top - body.top) * 2 / 3
+
+
+def test_a_long_table_still_splits_and_every_piece_fits_its_body(tmp_path):
+    rows = [[f"Item {i}", f"{i * 10}", "京都と大阪の販売網を統合する計画"] for i in range(40)]
+    prs, _ = render(tmp_path, {"kind": "table", "title": "All items", "takeaway": "Most grow",
+                               "columns": ["Item", "Value", "Note"], "rows": rows})
+    assert len(prs.slides) >= 3
+    body = default_design().frames.body
+    seen = []
+    for slide in prs.slides:
+        frame = table_frame(slide)
+        band = named(slide)["Takeaway"]
+        height = sum(row.height for row in frame.table.rows)
+        assert frame.top + height <= band.top
+        # the last, short piece grows its rows, not its text past the table's natural size
+        assert height >= (band.top - body.top) * 2 / 3
+        assert max(run_sizes(frame.table)) <= 14
+        seen.extend(row.cells[0].text for row in list(frame.table.rows)[1:])
+    assert seen == [f"Item {i}" for i in range(40)]
 
 
 def test_next_steps_use_the_deck_language_for_headers(tmp_path):
