@@ -5,6 +5,11 @@ Every text the renderer writes goes through `Canvas.text` (or
 writing it, sets both the Latin and the East Asian typeface on every run,
 and raises `Overflow` naming the slide and field when it cannot fit even at
 the minimum size; nothing is ever written outside its box.
+
+Text that leads a slide uses the space (`Canvas.text(..., spread=True)`, or
+`Canvas.spread` for blocks that share one size): it grows to the design's largest
+body size, then its points spread down the area with one rhythm, and a block that
+stays short of its area is centred in it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from generator import colours
 from generator.design import Box, Design
 from generator.errors import FitError
 from generator.render import xml
-from generator.render.text import FitResult, Frame, Paragraph, fit
+from generator.render.text import (SPREAD_MAX_GAP_EM, FitResult, Frame, Paragraph, Spread, fit,
+                                   measure_block, spread_blocks)
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
@@ -130,19 +136,37 @@ class Canvas:
              align: str = "l", anchor: str = "t", fill: str | None = None,
              line: str | None = None, heading: bool = False, name: str | None = None,
              max_lines: int | None = None, inset: tuple[int, int] = (INSET_X, INSET_Y),
-             shape_type=None, on: str | None = None, shape_inset: tuple[int, int] = (0, 0)):
+             shape_type=None, on: str | None = None, shape_inset: tuple[int, int] = (0, 0),
+             spread: bool = False, grow_to: float | None = None,
+             max_gap_em: float = SPREAD_MAX_GAP_EM):
         """Fit `content` into `box` and draw it as a text box (or a filled shape).
 
         `on` is the colour behind an unfilled box when it is not the slide's
         background (text on a band or a panel drawn underneath).  `shape_inset`:
         what a preset shape's own text rectangle leaves out at the left and right
         (a chevron's notch and point), counted when fitting.
+
+        `spread=True` makes the text use the box (the body of a text-led slide, an
+        executive summary, an agenda): the size grows from `size` up to `grow_to`
+        (default: the design's `body_max`), the largest at which it fits, sub-points
+        keeping their scale; then the space before each top-level point widens, the
+        same for all, until the block fills the box or the gap reaches `max_gap_em`
+        (ems of the size); the block is centred vertically in the box (`anchor` is
+        ignored), so a short one is not pinned to the top.  Blocks that must share one
+        size and rhythm (columns side by side): `Canvas.spread`.
         """
         paragraphs = self.paragraphs(content, bold)
         fit_box = box if shape_inset == (0, 0) else Box(
             box.left + shape_inset[0], box.top, box.width - sum(shape_inset), box.height)
-        result = self.fit(fit_box, paragraphs, field=field, size=size, min_size=min_size,
-                          heading=heading, max_lines=max_lines, inset=inset)
+        if spread:
+            top = max(size, grow_to if grow_to is not None else self.design.type.body_max)
+            [laid] = self.spread([(fit_box, paragraphs, field)], size=top,
+                                 min_size=min_size if min_size is not None else size,
+                                 heading=heading, inset=inset, max_gap_em=max_gap_em)
+            paragraphs, result, anchor = laid.paragraphs, laid.result, "ctr"
+        else:
+            result = self.fit(fit_box, paragraphs, field=field, size=size, min_size=min_size,
+                              heading=heading, max_lines=max_lines, inset=inset)
         if fill is not None or line is not None or shape_type is not None:
             shape = self.slide.shapes.add_shape(shape_type or MSO_SHAPE.RECTANGLE, *box.to_json())
             self._style_shape(shape, fill, line)
@@ -164,10 +188,8 @@ class Canvas:
             min_size: float | None = None, heading: bool = False, max_lines: int | None = None,
             inset: tuple[int, int] = (INSET_X, INSET_Y)) -> FitResult:
         """Fit without drawing; raises `Overflow` naming `field` when it cannot fit."""
-        fonts = self.design.fonts
-        latin = fonts.latin_major if heading else fonts.latin_minor
-        ea = fonts.ea_major if heading else fonts.ea_minor
-        frame = Frame(box.width - 2 * inset[0], box.height - 2 * inset[1])
+        latin, ea = self._faces(heading)
+        frame = self._frame(box, inset)
         minimum = min_size if min_size is not None else size
         result = fit(paragraphs, frame, max_pt=size, min_pt=minimum, latin=latin, ea=ea,
                      max_lines=max_lines)
@@ -179,6 +201,39 @@ class Canvas:
                 field,
             )
         return result
+
+    def spread(self, blocks: list[tuple[Box, list[Paragraph], str]], *, size: float,
+               min_size: float, heading: bool = False,
+               inset: tuple[int, int] = (INSET_X, INSET_Y),
+               max_gap_em: float = SPREAD_MAX_GAP_EM) -> list[Spread]:
+        """Lay out `(box, paragraphs, field)` blocks to use their boxes, all at one size and
+        one rhythm: the largest size from `size` down to `min_size` at which every block
+        fits, then the space before top-level points widened alike (`text.spread_blocks`).
+        Raises `Overflow` naming the field of a block that cannot fit.  Draw each with
+        `text(box, laid.paragraphs, size=laid.size_pt, ...)`: it fits as measured."""
+        latin, ea = self._faces(heading)
+        frames = [self._frame(box, inset) for box, _paragraphs, _field in blocks]
+        common = min(self.fit(box, paragraphs, field=field, size=size, min_size=min_size,
+                              heading=heading, inset=inset).size_pt
+                     for box, paragraphs, field in blocks)
+        while not all(measure_block(paragraphs, frame, common, latin, ea).height <= frame.height
+                      for (_box, paragraphs, _field), frame in zip(blocks, frames)):
+            common -= 1  # wrapping is not quite monotonic: one block fit larger, not here
+            if common < min_size:
+                raise Overflow(f"{self.place}: {blocks[0][2]}: the blocks do not fit at one "
+                               f"size of at least {min_size:g} pt; shorten them", blocks[0][2])
+        return spread_blocks([(paragraphs, frame) for (_box, paragraphs, _field), frame
+                       in zip(blocks, frames)], common, latin=latin, ea=ea,
+                      max_gap_em=max_gap_em)
+
+    def _faces(self, heading: bool) -> tuple[str, str]:
+        fonts = self.design.fonts
+        return ((fonts.latin_major, fonts.ea_major) if heading
+                else (fonts.latin_minor, fonts.ea_minor))
+
+    @staticmethod
+    def _frame(box: Box, inset: tuple[int, int]) -> Frame:
+        return Frame(box.width - 2 * inset[0], box.height - 2 * inset[1])
 
     def write(self, text_frame, paragraphs: list[Paragraph], result: FitResult, *,
               color: str | None,

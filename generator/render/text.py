@@ -12,7 +12,7 @@ rounding differences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.fonts import is_east_asian, measurer
 
@@ -242,3 +242,79 @@ def fit(paragraphs: list[Paragraph], frame: Frame, *, max_pt: float, min_pt: flo
             broken = broken or result  # the largest that fits, should no size keep words whole
         size -= SIZE_STEP_PT
     return broken
+
+
+# -- using the space --------------------------------------------------------------------
+# A spread block takes at most this share of its frame's height: what the renderers round
+# (line heights, spacing in hundredths of a point) must never push the last line out.
+SPREAD_FILL = 0.97
+# The widest space between two top-level points, in ems of the block's size: wider, and a
+# short statement of one or two points reads as scattered words (it is centred instead).
+SPREAD_MAX_GAP_EM = 2.5
+# A list of at least SPREAD_LIST_POINTS top-level points is the slide's content: it spans
+# at least this share of its frame however short its points, the gap passing its cap.
+SPREAD_LIST_SHARE = 0.68
+SPREAD_LIST_POINTS = 3
+
+
+@dataclass
+class Spread:
+    """A block laid out to use its frame: its paragraphs with the top-level gaps widened,
+    the measurement at its size, and whether it falls short of its frame (the gap reached
+    its cap, or there is no gap to widen), to be centred rather than pinned to the top."""
+
+    paragraphs: list[Paragraph]
+    result: FitResult
+    gap_em: float
+    short: bool
+
+    @property
+    def size_pt(self) -> float:
+        return self.result.size_pt
+
+
+def _top_gaps(paragraphs: list[Paragraph]) -> list[int]:
+    """Indexes of the top-level paragraphs after the first: where the rhythm is set."""
+    return [index for index, para in enumerate(paragraphs) if index and para.level == 0]
+
+
+def _gap_for(paragraphs: list[Paragraph], height: int, frame: Frame, size_pt: float,
+             max_gap_em: float, fill: float) -> float:
+    """The space before each top-level point (in ems) at which this block fills `fill` of
+    its frame, within the cap (a list of several points: at least its share)."""
+    gaps = _top_gaps(paragraphs)
+    current = sum(paragraphs[i].space_before_em for i in gaps) / len(gaps)
+
+    def gap_reaching(share: float) -> float:
+        spare_em = (frame.height * share - height) / EMU_PER_PT / size_pt
+        return current + max(spare_em, 0.0) / len(gaps)
+
+    cap = max_gap_em
+    if len(gaps) + 1 >= SPREAD_LIST_POINTS:
+        cap = max(cap, gap_reaching(SPREAD_LIST_SHARE))
+    return min(cap, gap_reaching(fill))
+
+
+def spread_blocks(blocks: list[tuple[list[Paragraph], Frame]], size_pt: float, *,
+                  latin: str, ea: str, max_gap_em: float = SPREAD_MAX_GAP_EM,
+                  fill: float = SPREAD_FILL) -> list[Spread]:
+    """Widen the space before every top-level point, the same in every block, so that the
+    fullest block reaches `fill` of its frame; sub-points keep their own small space (they
+    stay with their point).  The gap stops at `max_gap_em`, except that a list of three or
+    more points still reaches `SPREAD_LIST_SHARE` of its frame.  Every block must already
+    fit at `size_pt` with its own gaps (`fit`)."""
+    measured = [measure_block(paragraphs, frame, size_pt, latin, ea)
+                for paragraphs, frame in blocks]
+    gap = min((_gap_for(paragraphs, result.height, frame, size_pt, max_gap_em, fill)
+               for (paragraphs, frame), result in zip(blocks, measured)
+               if _top_gaps(paragraphs)), default=0.0)
+    spreads = []
+    for (paragraphs, frame), result in zip(blocks, measured):
+        gaps = set(_top_gaps(paragraphs))
+        widened = [replace(para, space_before_em=max(para.space_before_em, gap))
+                   if index in gaps else para for index, para in enumerate(paragraphs)]
+        if gaps:
+            result = measure_block(widened, frame, size_pt, latin, ea)
+        short = result.height < frame.height * fill - size_pt * EMU_PER_PT
+        spreads.append(Spread(widened, result, gap if gaps else 0.0, short))
+    return spreads
