@@ -299,7 +299,7 @@ def _add_labels(ctx: SlideContext, chart, spec, fills: list[str], box: Box) -> N
     colour that reads on the background."""
     design = ctx.design
     stacked = spec.type in _STACKED
-    size = design.type.label_min if stacked else design.type.label
+    size = design.type.label  # thin strokes of a smaller size blur on a coloured fill
     on_background = label_color(ctx, design.palette.background)
     for index, series in enumerate(chart.plots[0].series):
         labels = series.data_labels
@@ -640,9 +640,9 @@ def _waterfall_labels(ctx: SlideContext, chart, series_colors, steps, box: Box) 
                 "decrease": palette.negative}[role]
         visible = (min(high, 0.0) - min(low, 0.0) if high <= 0 else
                    high - max(low, 0.0)) / span * plot_height
-        _w, needed = _text_size(text, design.type.label_min)
+        _w, needed = _text_size(text, design.type.label)
         behind = (fill,) if visible >= needed * 1.15 else (fill, palette.background)
-        ctx.canvas.style_run(frame.paragraphs[0].runs[0], size=design.type.label_min, bold=True,
+        ctx.canvas.style_run(frame.paragraphs[0].runs[0], size=design.type.label, bold=True,
                              color=label_color(ctx, *behind))
 
 
