@@ -214,10 +214,13 @@ def meaning_colors(accents: list[str], default: Palette, background: str = "FFFF
         neutral = dark if dark and stands_out(dark, GRAPHIC_CONTRAST) else adjusted(
             others[0] if others else ink)
     taken.append(neutral)
-    # the first that is apart from all three: a theme accent as it is, then made to stand
-    # out, then the built-in highlight; failing all, apart from neutral at least
-    candidates = ([c for c in others if stands_out(c)] + [adjusted(c) for c in others]
-                  + [adjusted(default.highlight)])
+    # the first that is apart from all three: a coloured theme accent as it is, then made
+    # to stand out, then the built-in highlight, then a grey; failing all, apart from
+    # neutral at least
+    coloured = [c for c in others if hue(c)[2] >= 0.15]
+    greys = [adjusted(c) for c in others if c not in coloured]
+    candidates = ([c for c in coloured if stands_out(c)] + [adjusted(c) for c in coloured]
+                  + [adjusted(default.highlight)] + greys)
     highlight = next((c for c in candidates if all(_apart(c, t) for t in taken)), None)
     if highlight is None:
         spare = [shown(c) for c in accents if _apart(shown(c), neutral)]
