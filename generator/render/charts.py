@@ -313,6 +313,7 @@ def _add_labels(ctx: SlideContext, chart, spec, fills: list[str], box: Box) -> N
             color = on_background
         elif stacked:
             labels.position = XL_LABEL_POSITION.CENTER
+            labels.font.bold = True  # on a coloured fill: strokes that hold their colour
             color = label_color(ctx, fills[index])
         else:
             labels.position = XL_LABEL_POSITION.OUTSIDE_END
@@ -487,6 +488,7 @@ def _style_round(ctx: SlideContext, chart, spec, box: Box, *, keyed: bool) -> No
                 xml.hide_point_label(label)
                 continue
             label.font.size = Pt(design.type.label)
+            label.font.bold = not outside[index]
             label.position = (XL_LABEL_POSITION.OUTSIDE_END if outside[index]
                               else XL_LABEL_POSITION.CENTER) if not doughnut else None
             ctx.canvas.paint(label.font.color,

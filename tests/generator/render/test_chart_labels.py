@@ -274,3 +274,16 @@ def test_a_round_chart_sits_in_a_square_with_its_key_beside_it(tmp_path, chart):
     # the chart and its key together span at least two thirds of the body's width
     assert right - frame.left >= body.width * 2 / 3
     assert frame.left >= body.left and right <= body.left + body.width
+
+
+def test_a_pie_with_too_many_segments_for_a_key_labels_them_by_name(tmp_path):
+    names = [f"Maker {letter}" for letter in "ABCDEFGHIJ"]
+    prs = render(tmp_path, chart_slide({"type": "pie", "categories": names, "series": [
+        {"name": "Share", "values": [30, 20, 12, 10, 8, 7, 5, 4, 3, 1]}]}))
+    shapes, frame = frames(prs, prs.slides[0])
+    assert not any(name.startswith("Key") for name in shapes)
+    assert frame.width == default_design().frames.body.width  # no key: the whole body
+    space = frame.chart._chartSpace
+    shown = space.findall(f".//{C}dLbl/{C}showCatName[@val='1']")
+    assert len(shown) == len(names)
+    assert_labels_read(prs.slides[0])
