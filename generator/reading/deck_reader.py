@@ -118,25 +118,38 @@ def read_deck(path: Path, pictures: Path, *, regions: bool = True) -> ReadDeck:
         s.pop("_region_only", None)
     if not slides:
         raise InvalidDeckFile(_("This deck has no slides to restyle."))
-    _drop_appendix_trackers(slides)
+    _drop_inherited_trackers(slides)
     title = _deck_title(prs, slides, path)
+    sticker = _deck_sticker(slides)
     try:
-        spec = load_spec({"title": title, "slides": slides}, base_dir=pictures)
+        spec = load_spec({"title": title, "slides": slides, **sticker}, base_dir=pictures)
     except SpecError as exc:  # e.g. more slides than a deck may have, once split
         raise InvalidDeckFile(_("This deck cannot be restyled: %(problem)s")
                               % {"problem": str(exc).splitlines()[-1].strip()}) from None
     return ReadDeck(spec=spec, pictures=pictures, unmapped=reader.regions)
 
 
-def _drop_appendix_trackers(slides: list[dict]) -> None:
-    """After an appendix divider the renderer labels every slide with its title: that label
-    comes from the divider, not from each slide."""
+def _drop_inherited_trackers(slides: list[dict]) -> None:
+    """After a section or appendix divider the renderer labels every slide with its title:
+    that label comes from the divider, not from each slide."""
     label = None
     for slide in slides:
-        if slide["kind"] == "appendix":
+        if slide["kind"] in ("section", "appendix"):
             label = slide["title"]
         elif label is not None and slide.get("tracker") == label:
             del slide["tracker"]
+
+
+def _deck_sticker(slides: list[dict]) -> dict:
+    """{"sticker": ...} when every slide that can carry one has the same (the deck's, as
+    the renderer draws it), taken off the slides; else {} and each keeps its own."""
+    content = [s for s in slides if s["kind"] not in ("cover", "section", "appendix")]
+    stickers = {s.get("sticker") for s in content}
+    if len(stickers) != 1 or None in stickers:
+        return {}
+    for slide in content:
+        del slide["sticker"]
+    return {"sticker": stickers.pop()}
 
 
 def _deck_title(prs, slides: list[dict], path: Path) -> str:
@@ -216,6 +229,7 @@ class _Content:
     byline: list[str] = field(default_factory=list)
     unit: list[str] = field(default_factory=list)
     callout: list[str] = field(default_factory=list)
+    sticker: list[str] = field(default_factory=list)
     growth_share: object = None
     footnote: list[str] = field(default_factory=list)
     unmapped: list[tuple[object, str]] = field(default_factory=list)
@@ -374,6 +388,8 @@ class _Reader:
             furniture["footnote"] = " ".join(content.footnote)[:MAX_TEXT_CHARS]
         if content.tracker:
             furniture["tracker"] = " ".join(content.tracker)[:200]
+        if content.sticker:
+            furniture["sticker"] = " ".join(content.sticker)[:200]
         layout = (slide.slide_layout.name or "").lower()
         subtitle = " ".join(content.subtitle)
         if content.growth_share is not None:
@@ -474,7 +490,8 @@ class _Reader:
 
 
 _ROLES = {"tracker": "tracker", "section number": "number", "page number": "skip",
-          "current marker": "skip", "byline": "byline", "unit": "unit", "callout": "callout"}
+          "current marker": "skip", "byline": "byline", "unit": "unit", "callout": "callout",
+          "sticker": "sticker", "section agenda marker": "skip"}
 _SUMMARY_TITLES = {"executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
                    "サマリー", "要旨", "要約"}
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
@@ -486,7 +503,8 @@ def _furniture_role(shape) -> str:
     """What a shape named as slide furniture holds (decks written by this renderer and
     others that name their shapes so): tracker, section number, or nothing to keep."""
     name = (shape.name or "").strip().lower()
-    if re.fullmatch(r"agenda number \d+", name):
+    if re.fullmatch(r"agenda number \d+|summary number \d+|section agenda (item|number) \d+",
+                    name):
         return "skip"
     return _ROLES.get(name, "")
 
