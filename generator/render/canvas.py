@@ -205,18 +205,26 @@ class Canvas:
     def spread(self, blocks: list[tuple[Box, list[Paragraph], str]], *, size: float,
                min_size: float, heading: bool = False,
                inset: tuple[int, int] = (INSET_X, INSET_Y),
-               max_gap_em: float = SPREAD_MAX_GAP_EM) -> list[Spread]:
+               max_gap_em: float = SPREAD_MAX_GAP_EM,
+               max_lines: int | None = None) -> list[Spread]:
         """Lay out `(box, paragraphs, field)` blocks to use their boxes, all at one size and
         one rhythm: the largest size from `size` down to `min_size` at which every block
         fits, then the space before top-level points widened alike (`text.spread_blocks`).
-        Raises `Overflow` naming the field of a block that cannot fit.  Draw each with
-        `text(box, laid.paragraphs, size=laid.size_pt, ...)`: it fits as measured."""
+        `max_lines` limits each block.  Raises `Overflow` naming the field of a block that
+        cannot fit.  Draw each with `text(box, laid.paragraphs, size=laid.size_pt, ...)`:
+        it fits as measured."""
         latin, ea = self._faces(heading)
         frames = [self._frame(box, inset) for box, _paragraphs, _field in blocks]
         common = min(self.fit(box, paragraphs, field=field, size=size, min_size=min_size,
-                              heading=heading, inset=inset).size_pt
+                              heading=heading, inset=inset, max_lines=max_lines).size_pt
                      for box, paragraphs, field in blocks)
-        while not all(measure_block(paragraphs, frame, common, latin, ea).height <= frame.height
+
+        def fits(paragraphs: list[Paragraph], frame: Frame) -> bool:
+            measured = measure_block(paragraphs, frame, common, latin, ea)
+            return measured.height <= frame.height and (
+                max_lines is None or measured.line_count <= max_lines)
+
+        while not all(fits(paragraphs, frame)
                       for (_box, paragraphs, _field), frame in zip(blocks, frames)):
             common -= 1  # wrapping is not quite monotonic: one block fit larger, not here
             if common < min_size:

@@ -12,12 +12,12 @@ from pptx.util import Inches
 from generator import colours
 from generator.design import Box
 from generator.errors import SpecError
-from generator.render.canvas import INSET_Y, Overflow, bullets
+from generator.render.canvas import INSET_X, INSET_Y, Overflow, bullets
 from generator.render import xml
 from generator.render.deck import SlideContext
 from generator.render.registry import register, split_list
 from generator.render.takeaway import draw_takeaway
-from generator.render.text import Paragraph
+from generator.render.text import EMU_PER_PT, Frame, Paragraph, measure_block
 from generator.spec import no_local_pictures, picture_path_problem
 
 _GAP = int(Inches(0.3))
@@ -119,9 +119,31 @@ def build_two_column(ctx: SlideContext, slide) -> None:
                             side, size)
         if column.points:
             block = next(drawn)
-            canvas.text(Box(box.left, top + heading_height + heading_gap, box.width,
-                            points_height), block.paragraphs, field=f"{side}.points",
+            points_box = Box(box.left, top + heading_height + heading_gap, box.width,
+                             points_height)
+            canvas.text(points_box, block.paragraphs, field=f"{side}.points",
                         size=block.size_pt, name=f"{side.title()} Body")
+            if block.gap_em >= RULED_GAP_EM:
+                _rules_between_points(ctx, points_box, block, side)
+
+
+RULED_GAP_EM = 1.5  # points further apart than this are rows of the comparison: ruled
+
+
+def _rules_between_points(ctx: SlideContext, box: Box, block, side: str) -> None:
+    """Hairlines halfway between a column's points, so that wide gaps read as the rows of
+    a comparison rather than as loose lines."""
+    fonts = ctx.design.fonts
+    frame = Frame(box.width - 2 * INSET_X, box.height - 2 * INSET_Y)
+    half_gap = int(block.gap_em * block.size_pt * EMU_PER_PT / 2)
+    for index, para in enumerate(block.paragraphs):
+        if not index or para.level:
+            continue
+        above = measure_block(block.paragraphs[:index], frame, block.size_pt,
+                              fonts.latin_minor, fonts.ea_minor).height
+        y = box.top + INSET_Y + above + half_gap
+        ctx.canvas.line(box.left, y, box.right, y, color=ctx.design.palette.rule,
+                        name=f"{side.title()} Rule {index}")
 
 
 def _column_heading(ctx: SlideContext, box: Box, text: str, side: str, size: float) -> None:
@@ -167,11 +189,19 @@ def _metric_parts(box: Box) -> tuple[Box, Box, Box]:
 
 
 def _metric_sizes(ctx: SlideContext, metrics, parts) -> tuple[float, float]:
-    """One size for every value and one for every label: the largest at which all fit."""
+    """One size for every value and one for every label: the largest at which all fit.
+
+    Values are set in the body face, bold: a theme's light heading face (Office's
+    Calibri Light) has no metric twin here, LibreOffice draws it wider than measured,
+    and at this size the difference wraps a number."""
     design, canvas = ctx.design, ctx.canvas
-    values = canvas.spread([(part[0], [Paragraph(m.value, bold=True)], f"metrics[{i}].value")
-                            for i, (m, part) in enumerate(zip(metrics, parts))],
-                           size=design.type.kpi_value * 1.5, min_size=20, heading=True)
+    blocks = [(part[0], [Paragraph(m.value, bold=True)], f"metrics[{i}].value")
+              for i, (m, part) in enumerate(zip(metrics, parts))]
+    try:  # a number reads as one line; a long one may wrap rather than fail
+        values = canvas.spread(blocks, size=design.type.kpi_value * 1.5, min_size=20,
+                               max_lines=1)
+    except Overflow:
+        values = canvas.spread(blocks, size=design.type.kpi_value * 1.5, min_size=20)
     labels = canvas.spread([(part[1], [Paragraph(m.label)], f"metrics[{i}].label")
                             for i, (m, part) in enumerate(zip(metrics, parts))],
                            size=design.type.body_max, min_size=design.type.body_min)
@@ -186,8 +216,7 @@ def _draw_metric(ctx: SlideContext, box: Box, parts: tuple[Box, Box, Box], metri
     canvas.rect(Box(box.left, box.top, int(Inches(0.06)), box.height), fill=palette.accent1,
                 name=f"KPI Bar {index + 1}")
     canvas.text(value_box, metric.value, field=f"metrics[{index}].value", size=sizes[0],
-                bold=True, color=palette.heading, anchor="b", heading=True,
-                name=f"KPI Value {index + 1}")
+                bold=True, color=palette.heading, anchor="b", name=f"KPI Value {index + 1}")
     canvas.text(label_box, metric.label, field=f"metrics[{index}].label", size=sizes[1],
                 color=palette.text, name=f"KPI Label {index + 1}")
     if metric.delta:

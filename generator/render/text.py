@@ -253,7 +253,7 @@ SPREAD_FILL = 0.97
 SPREAD_MAX_GAP_EM = 2.5
 # A list of at least SPREAD_LIST_POINTS top-level points is the slide's content: it spans
 # at least this share of its frame however short its points, the gap passing its cap.
-SPREAD_LIST_SHARE = 0.68
+SPREAD_LIST_SHARE = 0.72
 SPREAD_LIST_POINTS = 3
 
 
@@ -279,9 +279,10 @@ def _top_gaps(paragraphs: list[Paragraph]) -> list[int]:
 
 
 def _gap_for(paragraphs: list[Paragraph], height: int, frame: Frame, size_pt: float,
-             max_gap_em: float, fill: float) -> float:
+             max_gap_em: float, fill: float, is_list: bool) -> float:
     """The space before each top-level point (in ems) at which this block fills `fill` of
-    its frame, within the cap (a list of several points: at least its share)."""
+    its frame, within the cap (`is_list`, part of a list of several points: at least the
+    list's share)."""
     gaps = _top_gaps(paragraphs)
     current = sum(paragraphs[i].space_before_em for i in gaps) / len(gaps)
 
@@ -290,7 +291,7 @@ def _gap_for(paragraphs: list[Paragraph], height: int, frame: Frame, size_pt: fl
         return current + max(spare_em, 0.0) / len(gaps)
 
     cap = max_gap_em
-    if len(gaps) + 1 >= SPREAD_LIST_POINTS:
+    if is_list:
         cap = max(cap, gap_reaching(SPREAD_LIST_SHARE))
     return min(cap, gap_reaching(fill))
 
@@ -301,11 +302,14 @@ def spread_blocks(blocks: list[tuple[list[Paragraph], Frame]], size_pt: float, *
     """Widen the space before every top-level point, the same in every block, so that the
     fullest block reaches `fill` of its frame; sub-points keep their own small space (they
     stay with their point).  The gap stops at `max_gap_em`, except that a list of three or
-    more points still reaches `SPREAD_LIST_SHARE` of its frame.  Every block must already
-    fit at `size_pt` with its own gaps (`fit`)."""
+    more points (counted over all the blocks: columns side by side make one list) still
+    reaches `SPREAD_LIST_SHARE` of its frame.  Every block must already fit at `size_pt`
+    with its own gaps (`fit`)."""
     measured = [measure_block(paragraphs, frame, size_pt, latin, ea)
                 for paragraphs, frame in blocks]
-    gap = min((_gap_for(paragraphs, result.height, frame, size_pt, max_gap_em, fill)
+    points = sum(len(_top_gaps(paragraphs)) + 1 for paragraphs, _frame in blocks if paragraphs)
+    is_list = points >= SPREAD_LIST_POINTS
+    gap = min((_gap_for(paragraphs, result.height, frame, size_pt, max_gap_em, fill, is_list)
                for (paragraphs, frame), result in zip(blocks, measured)
                if _top_gaps(paragraphs)), default=0.0)
     spreads = []
