@@ -20,6 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches, Pt
 
+from generator.colours import contrast_ratio, mix
 from generator.design import Box, Palette
 from generator.fonts import measurer
 from generator.spec import Cell
@@ -219,13 +220,21 @@ def draw_table(ctx: SlideContext, header: list[str], rows: list[list[Cell]], *, 
     _decorations(ctx, Box(box.left, top, box.width, height), rows, layout)
 
 
+def header_fill(palette: Palette) -> str:
+    """The header row's fill: the theme's dark second colour, or a tint of the text colour
+    where that is the slide's own background (a dark template)."""
+    if contrast_ratio(palette.dk2, palette.background) >= 1.5:
+        return palette.dk2
+    return mix(palette.background, palette.text, 0.2)
+
+
 def _header_row(ctx: SlideContext, table, header: list[str], layout: _Layout, aligns) -> None:
-    palette = ctx.design.palette
+    fill = header_fill(ctx.design.palette)
     for c, title in enumerate(header):
         cell = table.cell(0, c)
-        _cell_frame(cell, palette.dk2)
+        _cell_frame(cell, fill)
         ctx.canvas.write_paragraphs(cell.text_frame, [Paragraph(title, bold=True)], layout.size,
-                                    color=ctx.canvas.text_color_on(palette.dk2), align=aligns[c])
+                                    color=ctx.canvas.text_color_on(fill), align=aligns[c])
 
 
 def _cell_frame(cell, fill: str | None) -> None:

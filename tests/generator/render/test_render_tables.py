@@ -271,3 +271,15 @@ def test_every_xml_part_is_well_formed_and_fonts_are_set(tmp_path):
                 for run in paragraph.runs:
                     rpr = run._r.find(qn("a:rPr"))
                     assert rpr.find(qn("a:ea")) is not None and rpr.find(qn("a:latin")) is not None
+
+
+def test_a_header_row_stands_out_on_a_dark_slide_whose_dark_colour_is_the_background():
+    from generator.colours import contrast_ratio
+    from generator.design import Palette
+    from generator.render.tables import header_fill
+
+    dark = Palette(dk2="2C3C43", paper="2C3C43", ink="FFFFFF")
+    fill = header_fill(dark)
+    assert contrast_ratio(fill, dark.background) >= 1.5
+    assert contrast_ratio("FFFFFF", fill) >= 4.5  # the header's words still read on it
+    assert header_fill(Palette()) == Palette().dk2
