@@ -13,7 +13,7 @@ from pptx.util import Inches, Pt
 from generator.design import Box
 from generator.spec import Point
 from generator.render import xml
-from generator.render.canvas import bullets
+from generator.render.canvas import INSET_Y, bullets
 from generator.render.deck import SlideContext
 from generator.render.registry import register
 from generator.render.text import Paragraph
@@ -37,7 +37,7 @@ def _milestones(ctx: SlideContext, slide) -> None:
     body = ctx.body
     count = len(slide.milestones)
     alternate = count > 6
-    axis_y = body.top + (body.height // 2 if alternate else int(body.height * 0.28))
+    axis_y = body.top + (body.height // 2 if alternate else _axis_offset(ctx, slide, body))
     canvas.line(body.left, axis_y, body.right, axis_y, color=palette.rule, width=2.0,
                 name="Timeline Axis")
     step = body.width // count
@@ -53,14 +53,37 @@ def _milestones(ctx: SlideContext, slide) -> None:
                         above)
 
 
-def _milestone_text(ctx: SlideContext, milestone, index: int, column: Box, axis_y: int,
-                    above: bool) -> None:
-    design, canvas = ctx.design, ctx.canvas
-    date_height = int(Inches(0.4))
-    gap = int(Inches(0.18))
+_DATE_HEIGHT = int(Inches(0.4))
+_DATE_GAP = int(Inches(0.18))
+
+
+def _milestone_paragraphs(milestone) -> list[Paragraph]:
     paragraphs = [Paragraph(milestone.label, bold=True)]
     if milestone.detail:
         paragraphs.append(Paragraph(milestone.detail, size_scale=0.9, space_before_em=0.2))
+    return paragraphs
+
+
+def _axis_offset(ctx: SlideContext, slide, body: Box) -> int:
+    """Where the axis goes below the body's top so that dates, axis and texts (one row of
+    milestones) sit centred in the body rather than pinned to its top."""
+    design = ctx.design
+    step = body.width // len(slide.milestones)
+    width = min(step - _GAP, int(Inches(3.2)))
+    room = body.height - _DATE_HEIGHT - 2 * _DATE_GAP
+    heights = [ctx.canvas.fit(Box(0, 0, width, room), _milestone_paragraphs(m),
+                              field=f"milestones[{i}]", size=design.type.body,
+                              min_size=design.type.label_min).height
+               for i, m in enumerate(slide.milestones)]
+    group = _DATE_HEIGHT + 2 * _DATE_GAP + max(heights) + 2 * INSET_Y
+    return max((body.height - group) // 2, 0) + _DATE_HEIGHT + _DATE_GAP
+
+
+def _milestone_text(ctx: SlideContext, milestone, index: int, column: Box, axis_y: int,
+                    above: bool) -> None:
+    design, canvas = ctx.design, ctx.canvas
+    date_height, gap = _DATE_HEIGHT, _DATE_GAP
+    paragraphs = _milestone_paragraphs(milestone)
     if above:
         text_box = Box(column.left, column.top, column.width, axis_y - gap - date_height
                        - column.top)
@@ -76,7 +99,7 @@ def _milestone_text(ctx: SlideContext, milestone, index: int, column: Box, axis_
                 size=design.type.body, min_size=design.type.label_min, bold=True,
                 color=design.palette.accent1, align="ctr", anchor="b" if not above else "t",
                 name=f"Milestone {index + 1} Date")
-    canvas.text(text_box, paragraphs, field=f"milestones[{index}]", size=design.type.label + 2,
+    canvas.text(text_box, paragraphs, field=f"milestones[{index}]", size=design.type.body,
                 min_size=design.type.label_min, align="ctr", anchor=anchor,
                 name=f"Milestone {index + 1} Text")
 
@@ -90,20 +113,22 @@ def _roadmap(ctx: SlideContext, slide) -> None:
     header_height = int(Inches(0.42))
     grid_left = body.left + name_width + _GAP
     column = (body.right - grid_left) // len(slide.periods)
+    rows = [_bar_rows(lane, slide.periods) for lane in slide.lanes]
+    row_count = max(sum(len(r) for r in rows), 1)
+    unit = min((body.height - header_height - _GAP) // row_count, int(Inches(0.9)))
+    shift = (body.height - header_height - _GAP - unit * row_count) // 2  # centred, not pinned
+    body = Box(body.left, body.top + shift, body.width, body.height - 2 * shift)
+    lanes_top = body.top + header_height + _GAP
     for index, period in enumerate(slide.periods):
         box = Box(grid_left + index * column, body.top, column - int(Inches(0.03)), header_height)
         canvas.text(box, period, field=f"periods[{index}]", size=design.type.label,
                     min_size=design.type.label_min, bold=True, fill=palette.dk2, align="ctr",
                     anchor="ctr", name=f"Period {index + 1}")
-    lanes_top = body.top + header_height + _GAP
-    rows = [_bar_rows(lane, slide.periods) for lane in slide.lanes]
-    unit = (body.bottom - lanes_top) // max(sum(len(r) for r in rows), 1)
-    unit = min(unit, int(Inches(0.7)))
     top = lanes_top
     for lane_index, (lane, lane_rows) in enumerate(zip(slide.lanes, rows)):
         height = unit * len(lane_rows)
         canvas.text(Box(body.left, top, name_width, height - int(Inches(0.04))), lane.name,
-                    field=f"lanes[{lane_index}].name", size=design.type.label,
+                    field=f"lanes[{lane_index}].name", size=design.type.body,
                     min_size=design.type.label_min, bold=True, anchor="ctr",
                     name=f"Lane {lane_index + 1}")
         color = palette.accents[lane_index % len(palette.accents)]
@@ -114,7 +139,7 @@ def _roadmap(ctx: SlideContext, slide) -> None:
                           (end - start + 1) * column - int(Inches(0.09)),
                           unit - int(Inches(0.12)))
                 canvas.text(box, bar.label, field=f"lanes[{lane_index}].bars[{bar_index}]",
-                            size=design.type.label, min_size=design.type.label_min, fill=color,
+                            size=design.type.body, min_size=design.type.label_min, fill=color,
                             shape_type=MSO_SHAPE.ROUNDED_RECTANGLE, align="ctr", anchor="ctr",
                             name=f"Bar {lane_index + 1}.{bar_index + 1}")
         top += height
@@ -140,7 +165,10 @@ def _bar_rows(lane, periods: list[str]) -> list[list[tuple]]:
 # -- process -----------------------------------------------------------------------------------
 @register("process")
 def build_process(ctx: SlideContext, slide) -> None:
-    """Chevrons with the step titles inside, their details as bullets beneath."""
+    """Chevrons with the step titles inside, their details as bullets beneath.
+
+    The details share one size (growing to the design's largest body size where they
+    fit) and one rhythm; a short diagram is centred in the body, not pinned to its top."""
     design, canvas = ctx.design, ctx.canvas
     palette = design.palette
     body = ctx.body
@@ -148,23 +176,36 @@ def build_process(ctx: SlideContext, slide) -> None:
     notch = int(Inches(0.3))
     width = (body.width + notch * (count - 1)) // count
     height = int(Inches(0.85))
+    detail_top = body.top + height + _GAP * 2
+    details = {}
+    for index, step in enumerate(slide.steps):
+        if step.detail:
+            back = notch if index else 0  # a chevron's notched back edge
+            box = Box(body.left + index * (width - notch) + back, detail_top,
+                      width - notch - back, body.bottom - detail_top)
+            details[index] = (box, bullets([Point(text=t) for t in step.detail], gap_em=0.3),
+                              f"steps[{index}].detail")
+    laid = dict(zip(details, canvas.spread(list(details.values()), size=design.type.body_max,
+                                           min_size=design.type.label_min))) if details else {}
+    detail_height = body.bottom - detail_top
+    if all(block.short for block in laid.values()):
+        detail_height = max((b.result.height for b in laid.values()), default=0) + 2 * INSET_Y
+    shift = (body.bottom - detail_top - detail_height) // 2
     for index, step in enumerate(slide.steps):
         left = body.left + index * (width - notch)
         shape = MSO_SHAPE.PENTAGON if index == 0 else MSO_SHAPE.CHEVRON
         fill = palette.accent1 if index % 2 == 0 else palette.accent2
-        box = Box(left, body.top, width, height)
+        box = Box(left, body.top + shift, width, height)
         canvas.text(box, step.title, field=f"steps[{index}].title", size=design.type.body,
                     min_size=design.type.label_min, bold=True, fill=fill, shape_type=shape,
                     align="ctr", anchor="ctr", inset=(int(Inches(0.06)), int(Inches(0.04))),
                     shape_inset=_arrow_text_inset(index, width, height),
                     name=f"Step {index + 1}")
-        if step.detail:
-            back = notch if index else 0  # a chevron's notched back edge
-            detail_box = Box(left + back, body.top + height + _GAP * 2,
-                             width - notch - back, body.height - height - _GAP * 2)
-            points = [Point(text=text) for text in step.detail]
-            canvas.text(detail_box, bullets(points, gap_em=0.3), field=f"steps[{index}].detail",
-                        size=design.type.label + 2, min_size=design.type.label_min,
+        if index in laid:
+            detail_box = details[index][0]
+            canvas.text(Box(detail_box.left, detail_top + shift, detail_box.width,
+                            detail_height), laid[index].paragraphs,
+                        field=f"steps[{index}].detail", size=laid[index].size_pt,
                         name=f"Step {index + 1} Detail")
 
 
