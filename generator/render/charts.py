@@ -142,6 +142,15 @@ def label_color(ctx: SlideContext, *behind: str) -> str:
     return ctx.canvas.text_color_on_all(*behind)
 
 
+def label_color_near(ctx: SlideContext, fill: str, *near: str) -> str:
+    """A label on `fill` that may touch `near` colours too: the colour that reads on all of
+    them at 3:1 when one does, else the one that reads on `fill` (where most of it is)."""
+    color = label_color(ctx, fill, *near)
+    if all(colours.contrast_ratio(color, c) >= 3.0 for c in (fill, *near)):
+        return color
+    return label_color(ctx, fill)
+
+
 def _text_size(text: str, size_pt: float) -> tuple[int, int]:
     """Rough width and height (EMU) of a one-line label: enough to say whether it fits."""
     wide = sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text)
@@ -320,25 +329,63 @@ def _add_labels(ctx: SlideContext, chart, spec, fills: list[str], box: Box) -> N
             color = on_background
         ctx.canvas.paint(labels.font.color, color)
     if stacked:
-        for series_index, point_index in _stack_pieces_too_small(spec, box, size,
-                                                                 design.chart.gap_width):
-            xml.hide_point_label(chart.plots[0].series[series_index].points[point_index]
-                                 .data_label)
+        _fit_stack_labels(ctx, chart, spec, fills, box, size)
 
 
-def _stack_pieces_too_small(spec, box: Box, size_pt: float,
-                            gap_width: int) -> list[tuple[int, int]]:
-    """(series, category) of the stack pieces whose value label would not fit inside them,
-    from the frame's size (the plot takes about 80 % of it) and the axis' largest value."""
+def _fit_stack_labels(ctx: SlideContext, chart, spec, fills: list[str], box: Box,
+                      size_pt: float) -> None:
+    """A piece too small for its label loses it; a piece that just holds it has its label
+    in the colour that reads on the piece and on what it may touch (the pieces above and
+    below, the background beyond the stack's ends or its sides)."""
+    background = ctx.design.palette.background
+    plot_series = chart.plots[0].series
+    for (series_index, point_index), fit in _stack_fits(spec, box, size_pt,
+                                                        ctx.design.chart.gap_width).items():
+        label = plot_series[series_index].points[point_index].data_label
+        if fit == "none":
+            xml.hide_point_label(label)
+            continue
+        behind = [fills[series_index], *_stack_neighbours(spec, fills, series_index,
+                                                          point_index, background)]
+        if fit == "narrow":
+            behind.append(background)
+        label.font.size = Pt(size_pt)
+        label.font.bold = True
+        label.position = XL_LABEL_POSITION.CENTER
+        ctx.canvas.paint(label.font.color, label_color_near(ctx, *behind))
+        xml.set_point_label_fields(label, value=True, percent=False,
+                                   number_format=_number_format(spec, spec.series[series_index]
+                                                                .values))
+
+
+def _stack_neighbours(spec, fills: list[str], series_index: int, point_index: int,
+                      background: str) -> list[str]:
+    """The fills just below and above a stack piece (the background past either end)."""
+    def shown(index: int) -> bool:
+        values = spec.series[index].values
+        return point_index < len(values) and bool(values[point_index])
+
+    below = next((fills[i] for i in range(series_index - 1, -1, -1) if shown(i)), background)
+    above = next((fills[i] for i in range(series_index + 1, len(spec.series)) if shown(i)),
+                 background)
+    return [below, above]
+
+
+def _stack_fits(spec, box: Box, size_pt: float, gap_width: int) -> dict[tuple[int, int], str]:
+    """(series, category) -> 'none' (its value label does not fit inside the piece), 'tight'
+    (it just fits along the bar) or 'narrow' (it fits along but not across: it overhangs the
+    bar's sides), for the pieces whose label is not plainly inside; from the frame's size
+    (the plot takes about 80 % of it) and the axis' largest value."""
     horizontal = spec.type.endswith("bar")
     along, across = (box.width, box.height) if horizontal else (box.height, box.width)
     along, across = along * 0.8, across * 0.9
     count = max(len(spec.categories), 1)
     thickness = across / count / (1 + gap_width / 100)
     share = spec.type.startswith("stacked100")
-    totals = [sum(abs(s.values[i] or 0) for s in spec.series) for i in range(count)]
+    totals = [sum(abs(s.values[i] or 0) for s in spec.series if i < len(s.values))
+              for i in range(count)]
     axis_max = 1.0 if share else max(totals, default=1) * 1.1 or 1.0
-    small = []
+    fits = {}
     for series_index, series in enumerate(spec.series):
         for point_index, value in enumerate(series.values):
             if value is None or point_index >= count:
@@ -347,9 +394,13 @@ def _stack_pieces_too_small(spec, box: Box, size_pt: float,
             length = part / axis_max * along
             width, height = _text_size(_format_number(value), size_pt)
             need_along, need_across = (width, height) if horizontal else (height, width)
-            if length < need_along * 1.1 or thickness < need_across * 1.05:
-                small.append((series_index, point_index))
-    return small
+            if length < need_along * 1.1 or thickness < need_across * 0.8:
+                fits[(series_index, point_index)] = "none"
+            elif length < need_along * 1.8:
+                fits[(series_index, point_index)] = "tight"
+            elif thickness < need_across * 1.1:
+                fits[(series_index, point_index)] = "narrow"
+    return fits
 
 
 def _style_axes(ctx: SlideContext, chart, spec, *, hide_values: bool) -> None:
@@ -645,7 +696,7 @@ def _waterfall_labels(ctx: SlideContext, chart, series_colors, steps, box: Box) 
         _w, needed = _text_size(text, design.type.label)
         behind = (fill,) if visible >= needed * 1.15 else (fill, palette.background)
         ctx.canvas.style_run(frame.paragraphs[0].runs[0], size=design.type.label, bold=True,
-                             color=label_color(ctx, *behind))
+                             color=label_color_near(ctx, *behind))
 
 
 def _format_number(value: float) -> str:
