@@ -217,12 +217,14 @@ def _dimmed(color: str, background: str) -> str:
 def _draw_agenda_list(ctx: SlideContext, box: Box, items: list[str], current: int | None,
                       style: _ListStyle, *, max_row: int) -> None:
     """Numbered rows spread over `box` (each at most `max_row` tall, the group centred),
-    the current item bold with a marker bar beside it, the others dimmed."""
+    the current item bold with a marker bar beside it, the others dimmed.
+
+    Raises `Overflow` when an item does not fit its row even at the smallest size.
+    """
     canvas = ctx.canvas
     row_height = min(max_row, box.height // len(items))
     top = box.top + (box.height - row_height * len(items)) // 2
-    number_width = int(style.size * 2.4 * 12700) + 2 * INSET_X
-    gap = int(Inches(0.15))
+    number_width, gap = _number_width(style), LIST_GAP
     rows = [Box(box.left, top + i * row_height, box.width, row_height) for i in range(len(items))]
     size = _common_size(ctx, items, rows[0].width - number_width - gap, row_height, style)
     for index, (item, row) in enumerate(zip(items, rows)):
@@ -242,6 +244,25 @@ def _draw_agenda_list(ctx: SlideContext, box: Box, items: list[str], current: in
         if index and style.rule:
             canvas.line(row.left, row.top, row.right, row.top, color=style.rule, width=0.75,
                         name=f"{style.prefix} Rule {index}")
+
+
+LIST_GAP = int(Inches(0.15))
+
+
+def _number_width(style: _ListStyle) -> int:
+    return int(style.size * 2.4 * 12700) + 2 * INSET_X
+
+
+def _list_fits(ctx: SlideContext, box: Box, items: list[str], style: _ListStyle,
+               max_row: int) -> bool:
+    """Whether every item fits its row of `box` at the list's smallest size."""
+    row_height = min(max_row, box.height // len(items))
+    try:
+        _common_size(ctx, items, box.width - _number_width(style) - LIST_GAP, row_height,
+                     style)
+    except Overflow:
+        return False
+    return True
 
 
 def _common_size(ctx: SlideContext, items: list[str], width: int, height: int,
@@ -272,18 +293,20 @@ def _divider(ctx: SlideContext, title: str, subtitle: str, number: str,
     canvas.rect(Box(0, 0, width, height), fill=palette.dk2, name="Section Background",
                 behind=True)
     text_width = width - 2 * margin
-    if tracker is not None:
-        list_left = int(width * 0.55)
-        text_width = list_left - margin - int(Inches(0.5))
-        style = _ListStyle(text=palette.lt1, dim=_dimmed(palette.lt1, palette.dk2),
-                           number=palette.lt1, marker=palette.highlight,
-                           size=max(design.type.body_max, design.type.body),
-                           min_size=design.type.body_min,
-                           rule=colours.mix(palette.lt1, palette.dk2, 0.7), on=palette.dk2,
-                           prefix="Section Agenda", marker_name="Section Agenda Marker")
-        _draw_agenda_list(ctx, Box(list_left, int(height * 0.15), width - margin - list_left,
-                                   int(height * 0.7)),
-                          tracker.items, tracker.current, style, max_row=int(Inches(0.65)))
+    list_left = int(width * 0.55)
+    list_box = Box(list_left, int(height * 0.15), width - margin - list_left, int(height * 0.7))
+    style = _ListStyle(text=palette.lt1, dim=_dimmed(palette.lt1, palette.dk2),
+                       number=palette.lt1, marker=palette.highlight,
+                       size=max(design.type.body_max, design.type.body),
+                       min_size=design.type.body_min,
+                       rule=colours.mix(palette.lt1, palette.dk2, 0.7), on=palette.dk2,
+                       prefix="Section Agenda", marker_name="Section Agenda Marker")
+    max_row = int(Inches(0.65))
+    narrow = list_left - margin - int(Inches(0.5))
+    if tracker is not None and _list_fits(ctx, list_box, tracker.items, style, max_row) \
+            and _divider_text_fits(ctx, narrow, title, subtitle):
+        text_width = narrow
+        _draw_agenda_list(ctx, list_box, tracker.items, tracker.current, style, max_row=max_row)
     if number:
         canvas.text(Box(margin, int(height * 0.22), int(Inches(3)), int(Inches(1.2))), number,
                     field="number", size=54, min_size=32, color=palette.lt1, bold=True,
@@ -298,6 +321,21 @@ def _divider(ctx: SlideContext, title: str, subtitle: str, number: str,
         canvas.text(sub_box, subtitle, field="subtitle", size=18, min_size=12,
                     color=palette.lt1, name="Subtitle", on=palette.dk2)
     draw_page_number(ctx, color=palette.lt1)  # dark background: light number
+
+
+def _divider_text_fits(ctx: SlideContext, width: int, title: str, subtitle: str) -> bool:
+    """Whether the divider's title and subtitle fit `width` (beside the agenda list)."""
+    sizes = ctx.design.type
+    try:
+        ctx.canvas.fit(Box(0, 0, width, int(Inches(1.6))), [Paragraph(title, bold=True)],
+                       field="title", size=sizes.section_title, min_size=sizes.title_min,
+                       heading=True, max_lines=2)
+        if subtitle:
+            ctx.canvas.fit(Box(0, 0, width, int(Inches(1.0))), [Paragraph(subtitle)],
+                           field="subtitle", size=18, min_size=12)
+    except Overflow:
+        return False
+    return True
 
 
 def _divider_on_template(ctx: SlideContext, title: str, subtitle: str, number: str,
@@ -336,24 +374,34 @@ def _agenda_on_template(ctx: SlideContext, tracker: _AgendaTracker, unused) -> N
     the title), else in the free area beside what the slide shows, when the layout's
     graphics are the content layout's (the free area was measured on those); left out
     when there is no such room."""
-    count = len(tracker.items)
-    design, palette = ctx.design, ctx.design.palette
-    box, text = _placeholder_room(ctx, unused, count), None
+    count, max_row = len(tracker.items), int(Inches(0.55))
+    design = ctx.design
+    places = []
+    box = _placeholder_room(ctx, unused, count)
     if box is not None:
-        text = design.placeholder_color(ctx.slide.slide_layout.name,
-                                        unused.placeholder_format.idx)
-    elif _layout_art_is_the_masters(ctx):
+        places.append((box, design.placeholder_color(ctx.slide.slide_layout.name,
+                                                     unused.placeholder_format.idx)))
+    if _layout_art_is_the_masters(ctx):
         box = _room_beside(ctx, count)
-    if box is None:
-        return
-    text = text or _on_layout(ctx, "text")
+        if box is not None:
+            places.append((box, None))
+    for box, color in places:
+        style = _template_list_style(ctx, color or _on_layout(ctx, "text"))
+        if _list_fits(ctx, box, tracker.items, style, max_row):
+            _draw_agenda_list(ctx, box, tracker.items, tracker.current, style, max_row=max_row)
+            return
+
+
+def _template_list_style(ctx: SlideContext, text: str) -> _ListStyle:
+    """The section list's colours on a template: the layout's text colour, dimmed towards
+    what it reads on, numbers in the highlight colour made to read there."""
+    design, palette = ctx.design, ctx.design.palette
     background = _background_for(ctx, text)
-    style = _ListStyle(text=text, dim=_dimmed(text, background),
-                       number=colours.readable(palette.highlight, background, text),
-                       marker=palette.highlight, size=design.type.body,
-                       min_size=design.type.body_min, on=background, prefix="Section Agenda",
-                       marker_name="Section Agenda Marker")
-    _draw_agenda_list(ctx, box, tracker.items, tracker.current, style, max_row=int(Inches(0.55)))
+    return _ListStyle(text=text, dim=_dimmed(text, background),
+                      number=colours.readable(palette.highlight, background, text),
+                      marker=palette.highlight, size=design.type.body,
+                      min_size=design.type.body_min, on=background, prefix="Section Agenda",
+                      marker_name="Section Agenda Marker")
 
 
 def _fits_list(box: Box, count: int) -> bool:
