@@ -175,7 +175,7 @@ class _SlidePictures:
         ink = difference.point(lambda v: 255 if v >= INK_THRESHOLD else 0)
         # every pixel a glyph touches, faint anti-aliasing included: not "behind" a word
         self.changed = difference.point(lambda v: 255 if v >= CHANGED else 0)
-        marked = _marked(self.bare)
+        marked = _marked(self.bare) if self.declared else Image.new("L", self.seen.size, 0)
         self.ink = ImageChops.subtract(ink, marked)  # shapes' glyphs (their text is emptied)
         self.marked_ink = ImageChops.multiply(ink, marked)  # charts' and tables' glyphs
         self.marked = marked
