@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pptx.util import Emu, Inches, Pt
 
+from generator import colours
+
 
 @dataclass(frozen=True)
 class Box:
@@ -134,6 +136,12 @@ class Palette:
     @property
     def background(self) -> str:
         return self.paper or self.lt1
+
+    @property
+    def highlight_ink(self) -> str:
+        """The highlight as text on the slide (numbers of the agenda and summary): a light
+        learned accent is moved towards the text colour until it reads at 4.5:1."""
+        return colours.readable(self.highlight, self.background, self.text)
 
     @property
     def title(self) -> str:

@@ -503,8 +503,8 @@ def _furniture_role(shape) -> str:
     """What a shape named as slide furniture holds (decks written by this renderer and
     others that name their shapes so): tracker, section number, or nothing to keep."""
     name = (shape.name or "").strip().lower()
-    if re.fullmatch(r"agenda number \d+|summary number \d+|section agenda (item|number) \d+",
-                    name):
+    if re.fullmatch(r"agenda number \d+|summary number \d+|section agenda (item|number) \d+"
+                    r"|key \d+ (swatch|name|value|rule)", name):  # a round chart's key
         return "skip"
     return _ROLES.get(name, "")
 

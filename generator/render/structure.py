@@ -484,7 +484,7 @@ def build_agenda(ctx: SlideContext, slide) -> None:
     (if any) bold with an accent bar, the others dimmed."""
     design = ctx.design
     palette = design.palette
-    style = _ListStyle(text=palette.text, dim=palette.muted, number=palette.highlight,
+    style = _ListStyle(text=palette.text, dim=palette.muted, number=palette.highlight_ink,
                        marker=palette.highlight, size=max(design.type.body_max, design.type.body),
                        min_size=design.type.body_min, rule=palette.rule)
     _draw_agenda_list(ctx, ctx.body, list(slide.items), slide.current, style,

@@ -141,7 +141,7 @@ def _draw_block(ctx: SlideContext, paragraphs, row: Box, number: int, layout: _L
     number_box = Box(number_box.left, top, number_box.width, inner.bottom - top)
     canvas.text(number_box, str(number), field="points",
                 size=min(layout.size * NUMBER_SCALE, NUMBER_MAX), min_size=design.type.body_min,
-                bold=True, color=design.palette.highlight, heading=True, anchor="t", align="r",
+                bold=True, color=design.palette.highlight_ink, heading=True, anchor="t", align="r",
                 inset=(INSET_X, 0), name=f"Summary Number {number}")
 
 
