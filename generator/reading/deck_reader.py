@@ -230,6 +230,7 @@ class _Content:
     unit: list[str] = field(default_factory=list)
     callout: list[str] = field(default_factory=list)
     sticker: list[str] = field(default_factory=list)
+    takeaway: list[str] = field(default_factory=list)
     growth_share: object = None
     footnote: list[str] = field(default_factory=list)
     unmapped: list[tuple[object, str]] = field(default_factory=list)
@@ -379,6 +380,25 @@ class _Reader:
 
     # -- composing spec slides --
     def _compose(self, slide, number: int, title: str, content: _Content) -> list[dict]:
+        """The spec slides of one deck slide, its takeaway band given back to the slide
+        that shows the chart, table or matrix (else kept as a message's callout)."""
+        built = self._compose_slides(slide, number, title, content)
+        takeaway = " ".join(content.takeaway)[:MAX_TEXT_CHARS]
+        if not takeaway:
+            return built
+        target = next((s for s in built if s["kind"] in _TAKEAWAY_KINDS), None)
+        message = next((s for s in built if s["kind"] == "message" and not s.get("callout")
+                        and not s.get("_region_only")), None)
+        if target is not None:
+            target["takeaway"] = takeaway
+        elif message is not None:
+            message["callout"] = takeaway
+        else:
+            built.append({"kind": "message", "title": built[-1]["title"],
+                          "points": [{"text": takeaway, "sub": []}]})
+        return built
+
+    def _compose_slides(self, slide, number: int, title: str, content: _Content) -> list[dict]:
         lines = [line for _shape, block in content.blocks for line in block]
         objects = content.charts or content.tables or content.pictures or content.unmapped
         furniture = {}
@@ -491,7 +511,8 @@ class _Reader:
 
 _ROLES = {"tracker": "tracker", "section number": "number", "page number": "skip",
           "current marker": "skip", "byline": "byline", "unit": "unit", "callout": "callout",
-          "sticker": "sticker", "section agenda marker": "skip"}
+          "sticker": "sticker", "section agenda marker": "skip", "takeaway": "takeaway"}
+_TAKEAWAY_KINDS = ("chart", "table", "matrix", "growth_share")
 _SUMMARY_TITLES = {"executive summary", "summary", "エグゼクティブサマリー", "エグゼクティブ・サマリー",
                    "サマリー", "要旨", "要約"}
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
