@@ -139,7 +139,7 @@ class Palette:
 
     @property
     def highlight_ink(self) -> str:
-        """The highlight as text on the slide (numbers of the agenda and summary): a light
+        """The highlight as text on the slide (agenda and summary numbers, the sticker): a light
         learned accent is moved towards the text colour until it reads at 4.5:1."""
         return colours.readable(self.highlight, self.background, self.text)
 

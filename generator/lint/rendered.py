@@ -214,21 +214,8 @@ class _SlidePictures:
         return RenderedIssue(self.number, getattr(shape, "name", ""), rule, message)
 
     def _ink_in(self, box) -> list[tuple[int, int]]:
-        left, top = max(box[0], 0), max(box[1], 0)
-        right, bottom = min(box[2], self.seen.width), min(box[3], self.seen.height)
-        if right <= left or bottom <= top:
-            return []
-        crop = self.ink.crop((left, top, right, bottom))
-        bbox = crop.getbbox()
-        if bbox is None:
-            return []
-        left, top = left + bbox[0], top + bbox[1]
-        crop = crop.crop(bbox)
-        data = crop.load()
-        return [(left + x, top + y) for y in range(crop.height) for x in range(crop.width)
-                if data[x, y]]
+        return _ink_pixels(self.ink, _clip(box, self.seen.size))
 
-    # -- contrast ------------------------------------------------------------------------
     def _contrast(self, shape, box) -> list[RenderedIssue]:
         lines = [line for line in self.checker._lines(shape) if line.text.strip()]
         colors = {line.color for line in lines if line.color}
@@ -297,16 +284,7 @@ class _SlidePictures:
                             f"contrast {ratio:.2f}:1 (at least {FRAME_CONTRAST:g}:1)")]
 
     def _words(self, box) -> list[list[tuple[int, int]]]:
-        left, top, right, bottom = _clip(box, self.seen.size)
-        if right <= left or bottom <= top:
-            return []
-        crop = self.marked_ink.crop((left, top, right, bottom))
-        bbox = crop.getbbox()
-        if bbox is None:
-            return []
-        data = crop.load()
-        ink = [(left + x, top + y) for y in range(bbox[1], bbox[3])
-               for x in range(bbox[0], bbox[2]) if data[x, y]]
+        ink = _ink_pixels(self.marked_ink, _clip(box, self.seen.size))
         return [word for band in _bands(ink) for word in _split_at_gaps(band)]
 
     def _word_contrast(self, word, crop, ring_pixels, declared: set[str]):
@@ -356,7 +334,7 @@ class _SlidePictures:
         for _, box in texts + frames:
             grown = (box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3)
             mask.paste(0, tuple(max(v, 0) for v in grown))
-        pixels = self._ink_in_mask(mask)
+        pixels = _ink_pixels(mask, (0, 0, *mask.size))
         if len(pixels) < OUTSIDE_PIXELS:
             return []
         cx = sum(x for x, _ in pixels) / len(pixels)
@@ -364,14 +342,6 @@ class _SlidePictures:
         shape = min(texts, key=lambda item: _gap(item[1], cx, cy))[0]
         return [self._issue(shape, "outside_box",
                             f"text of '{shape.name}' is drawn outside its box")]
-
-    def _ink_in_mask(self, mask: Image.Image) -> list[tuple[int, int]]:
-        bbox = mask.getbbox()
-        if bbox is None:
-            return []
-        data = mask.load()
-        return [(x, y) for y in range(bbox[1], bbox[3]) for x in range(bbox[0], bbox[2])
-                if data[x, y]]
 
     def _over_graphics(self, content) -> list[RenderedIssue]:
         if self.surface is None:
@@ -454,6 +424,20 @@ def _split_at_gaps(band: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
         if len(word) >= 3:
             words.append(word)
     return words
+
+
+def _ink_pixels(mask: Image.Image, box) -> list[tuple[int, int]]:
+    """The set pixels of `mask` inside `box` (clipped to the picture), row by row."""
+    left, top, right, bottom = box
+    if right <= left or bottom <= top:
+        return []
+    crop = mask.crop(box)
+    bbox = crop.getbbox()
+    if bbox is None:
+        return []
+    data = crop.load()
+    return [(left + x, top + y) for y in range(bbox[1], bbox[3])
+            for x in range(bbox[0], bbox[2]) if data[x, y]]
 
 
 def _clip(box, size) -> tuple[int, int, int, int]:

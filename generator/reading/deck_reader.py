@@ -387,15 +387,10 @@ class _Reader:
         if not takeaway:
             return built
         target = next((s for s in built if s["kind"] in _TAKEAWAY_KINDS), None)
-        message = next((s for s in built if s["kind"] == "message" and not s.get("callout")
-                        and not s.get("_region_only")), None)
         if target is not None:
             target["takeaway"] = takeaway
-        elif message is not None:
-            message["callout"] = takeaway
         else:
-            built.append({"kind": "message", "title": built[-1]["title"],
-                          "points": [{"text": takeaway, "sub": []}]})
+            _give_callout(built, takeaway)
         return built
 
     def _compose_slides(self, slide, number: int, title: str, content: _Content) -> list[dict]:
@@ -460,13 +455,7 @@ class _Reader:
                 built[0]["chart"]["unit"] = unit[:200]
         callout = " ".join(content.callout)[:MAX_TEXT_CHARS]
         if callout:
-            target = next((s for s in built if s["kind"] == "message"
-                           and not s.get("_region_only")), None)
-            if target is not None:
-                target["callout"] = callout
-            else:
-                built.append({"kind": "message", "title": built[-1]["title"],
-                              "points": [{"text": callout, "sub": []}]})
+            _give_callout(built, callout)
         return built
 
     def _with_objects(self, number: int, title: str, points: list[dict], content: _Content,
@@ -518,6 +507,18 @@ _SUMMARY_TITLES = {"executive summary", "summary", "エグゼクティブサマ�
 _NEXT_STEP_HEADERS = ({"action", "owner", "due"}, {"アクション", "担当", "期限"},
                       {"action", "owner", "date"}, {"タスク", "担当", "期限"})
 _MARK = re.compile(r"(Harvey ([0-4])/4|RAG (red|amber|green)) r(\d+)c(\d+)")
+
+
+def _give_callout(built: list[dict], text: str) -> None:
+    """`text` as the callout of the first message slide that has none, else as a message
+    slide of its own after the others."""
+    message = next((s for s in built if s["kind"] == "message" and not s.get("callout")
+                    and not s.get("_region_only")), None)
+    if message is not None:
+        message["callout"] = text
+    else:
+        built.append({"kind": "message", "title": built[-1]["title"],
+                      "points": [{"text": text, "sub": []}]})
 
 
 def _furniture_role(shape) -> str:

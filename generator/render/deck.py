@@ -251,7 +251,7 @@ def sticker_color(design: Design, in_tracker_row: bool) -> str:
     if in_tracker_row and colours.contrast_ratio(palette.tracker, palette.background) \
             < colours.WCAG_BODY:
         return palette.tracker
-    return colours.readable(palette.highlight, palette.background, palette.text)
+    return palette.highlight_ink
 
 
 def draw_title(ctx: SlideContext, title: str, *, field: str) -> None:
