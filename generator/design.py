@@ -41,6 +41,11 @@ class Box:
     def contains(self, x: int, y: int) -> bool:
         return self.left <= x <= self.right and self.top <= y <= self.bottom
 
+    def overlaps(self, other: Box) -> bool:
+        """Whether the two boxes share some area (touching edges do not)."""
+        return (self.left < other.right and other.left < self.right
+                and self.top < other.bottom and other.top < self.bottom)
+
     def columns(self, count: int, gutter: int) -> list[Box]:
         """`count` side-by-side boxes with `gutter` between them."""
         width = (self.width - gutter * (count - 1)) // count

@@ -167,7 +167,7 @@ def _draw_furniture(state: DeckState, ctx: SlideContext, piece, continued: bool)
     if sticker:
         tracker_box = draw_sticker(ctx, sticker) or tracker_box
     from_section = not piece.tracker and not state.in_appendix
-    if tracker and not (from_section and _meets(tracker_box, frames.title)):
+    if tracker and not (from_section and tracker_box.overlaps(frames.title)):
         _draw_tracker(ctx, tracker_box, tracker, own=bool(piece.tracker))
     title = piece.title + (ctx.word("continued") if continued else "")
     draw_title(ctx, title, field="title")
@@ -228,7 +228,7 @@ def sticker_place(design: Design, body: Box, text: str) -> tuple[Box, bool]:
     width = min(int(words) + 2 * STICKER_PAD + int(Inches(0.1)), body.width // 2)
     height = int(Inches(0.3))
     row = Box(tracker.right - width, tracker.bottom - height, width, height)
-    if _clear_of_template(design, row) and not _meets(row, design.frames.title):
+    if _clear_of_template(design, row) and not row.overlaps(design.frames.title):
         return row, True
     return Box(body.right - width, body.top, width, height), False
 
@@ -238,10 +238,6 @@ def _clear_of_template(design: Design, box: Box) -> bool:
     area = design.free_area or design.slide_box
     return (box.left >= area.left and box.top >= area.top and box.right <= area.right
             and box.bottom <= area.bottom)
-
-
-def _meets(a: Box, b: Box) -> bool:
-    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
 def sticker_color(design: Design, in_tracker_row: bool) -> str:

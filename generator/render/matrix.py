@@ -101,10 +101,6 @@ def _text_width(ctx: SlideContext, text: str, size_pt: float, bold: bool) -> int
                * EMU_PER_PT)
 
 
-def _overlaps(a: Box, b: Box) -> bool:
-    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
-
-
 def _axes(ctx: SlideContext, grid: Box, slide) -> None:
     design, canvas = ctx.design, ctx.canvas
     palette = design.palette
@@ -165,8 +161,8 @@ def _plot_item(ctx: SlideContext, grid: Box, fills: list[str], item, index: int,
     right, left_side = Box(x + dot + gap, top, inked, height), Box(x - gap - inked, top, inked,
                                                                     height)
     left = x + dot + gap
-    if left + width > grid.right or (any(_overlaps(right, box) for box in written)
-                                     and not any(_overlaps(left_side, box) for box in written)
+    if left + width > grid.right or (any(right.overlaps(box) for box in written)
+                                     and not any(left_side.overlaps(box) for box in written)
                                      and left_side.left >= grid.left):
         left = x - width - gap
     label = Box(left, top, width, height)

@@ -414,7 +414,7 @@ def _placeholder_room(ctx: SlideContext, placeholder, count: int) -> Box | None:
         return None
     box = Box(int(placeholder.left), int(placeholder.top), int(placeholder.width),
               int(placeholder.height))
-    clear = not any(_meets(box, shown) for shown in _shown(ctx, but=placeholder))
+    clear = not any(box.overlaps(shown) for shown in _shown(ctx, but=placeholder))
     return box if clear and _fits_list(box, count) else None
 
 
@@ -425,13 +425,9 @@ def _layout_art_is_the_masters(ctx: SlideContext) -> bool:
     design = ctx.design
     middle = design.slide_box.inset(design.slide_width // 8, design.slide_height // 8)
     return not any(
-        _meets(middle, Box(int(s.left or 0), int(s.top or 0), int(s.width or 0),
-                           int(s.height or 0)))
+        middle.overlaps(Box(int(s.left or 0), int(s.top or 0), int(s.width or 0),
+                            int(s.height or 0)))
         for s in ctx.slide.slide_layout.shapes if not s.is_placeholder)
-
-
-def _meets(a: Box, b: Box) -> bool:
-    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
 def _shown(ctx: SlideContext, but=None) -> list[Box]:
@@ -474,7 +470,7 @@ def _room_beside(ctx: SlideContext, count: int) -> Box | None:
         Box(area.left, area.top, area.width, top - gap - area.top),
     ]
     fitting = [box for box in candidates if _fits_list(box, count)
-               and not any(_meets(box, shape) for shape in art)]
+               and not any(box.overlaps(shape) for shape in art)]
     return max(fitting, key=lambda box: box.width * box.height, default=None)
 
 
