@@ -24,15 +24,18 @@ NUMBER_SCALE = 1.9  # the number's size, relative to the message's
 NUMBER_MAX = 44.0
 ROW_PAD = int(Inches(0.1))  # above and below a block, inside its row
 SUB_INDENT = int(Inches(0.22))
+NUMBER_GAP = int(Inches(0.15))  # between the number and its block
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """The blocks' rows, the text size, and the widths of the number and the text."""
+    """The blocks' rows, the text size, the width of the number, and each block's height
+    at that size (its text with insets and row padding)."""
 
     rows: list[Box]
     size: float
     number_width: int
+    heights: list[int]
 
 
 def _block(point) -> list[Paragraph]:
@@ -69,18 +72,17 @@ def _layout(ctx: SlideContext, blocks, first: int) -> _Layout | int:
     """The largest size (body_max down to body_min) at which the blocks fit in equal rows,
     else rows as tall as each block needs; or how many blocks fit at the smallest size."""
     sizes, body = ctx.design.type, ctx.body
-    gap = int(Inches(0.15))
     size = max(sizes.body_max, sizes.body)
     fallback = None
     while size >= sizes.body_min - 1e-6:
         number_width = _number_width(len(blocks), first, size)
-        heights = _heights(ctx, blocks, body.width - number_width - gap, size)
+        heights = _heights(ctx, blocks, body.width - number_width - NUMBER_GAP, size)
         if heights is not None:
             equal = body.height // len(blocks)
             if max(heights) <= equal:
-                return _Layout(body.rows(len(blocks), 0), size, number_width)
+                return _Layout(body.rows(len(blocks), 0), size, number_width, heights)
             if fallback is None and sum(heights) <= body.height:
-                fallback = _Layout(_rows_by_need(body, heights), size, number_width)
+                fallback = _Layout(_rows_by_need(body, heights), size, number_width, heights)
         size -= 1.0
     if fallback is not None:
         return fallback
@@ -101,7 +103,7 @@ def _how_many_fit(ctx: SlideContext, blocks, first: int) -> int:
     """How many of the first blocks fit the body at the smallest size (at least one)."""
     sizes, body = ctx.design.type, ctx.body
     number_width = _number_width(len(blocks), first, sizes.body_min)
-    width = body.width - number_width - int(Inches(0.15))
+    width = body.width - number_width - NUMBER_GAP
     heights = _heights(ctx, blocks, width, sizes.body_min) or []
     used, count = 0, 0
     for height in heights:
@@ -122,32 +124,26 @@ def build_executive_summary(ctx: SlideContext, slide) -> None:
         raise Overflow(f"{ctx.canvas.place}: points: {len(blocks)} key messages do not fit "
                        f"even at {ctx.design.type.body_min:g} pt", "points", fits)
     for index, (paragraphs, row) in enumerate(zip(blocks, layout.rows)):
-        _draw_block(ctx, paragraphs, row, first + index, layout)
+        _draw_block(ctx, paragraphs, row, first + index, layout, layout.heights[index])
         if index:
             ctx.canvas.line(row.left, row.top, row.right, row.top,
                             color=ctx.design.palette.rule, width=0.75,
                             name=f"Summary Rule {index}")
 
 
-def _draw_block(ctx: SlideContext, paragraphs, row: Box, number: int, layout: _Layout) -> None:
-    """The text centred in the row, the number beside it level with the message's top."""
+def _draw_block(ctx: SlideContext, paragraphs, row: Box, number: int, layout: _Layout,
+                height: int) -> None:
+    """The text centred in the row, the number beside it level with the message's top
+    (`height`: the block's, as measured for the layout)."""
     design, canvas = ctx.design, ctx.canvas
     inner = row.inset(0, ROW_PAD)
-    number_box, text_box = inner.take_left(layout.number_width, int(Inches(0.15)))
+    number_box, text_box = inner.take_left(layout.number_width, NUMBER_GAP)
     canvas.text(text_box, paragraphs, field="points", size=layout.size,
                 min_size=design.type.body_min, anchor="ctr", name=f"Summary Point {number}")
-    top = text_box.top + max((text_box.height - _text_height(ctx, paragraphs, text_box,
-                                                            layout.size)) // 2, 0)
+    top = text_box.top + max((text_box.height - (height - 2 * ROW_PAD)) // 2, 0)
     number_box = Box(number_box.left, top, number_box.width, inner.bottom - top)
     canvas.text(number_box, str(number), field="points",
                 size=min(layout.size * NUMBER_SCALE, NUMBER_MAX), min_size=design.type.body_min,
                 bold=True, color=design.palette.highlight_ink, heading=True, anchor="t", align="r",
                 inset=(INSET_X, 0), name=f"Summary Number {number}")
 
-
-def _text_height(ctx: SlideContext, paragraphs, box: Box, size: float) -> int:
-    """The height the block's text takes at `size` in `box` (insets included)."""
-    fonts = ctx.design.fonts
-    result = fit(paragraphs, Frame(box.width - 2 * INSET_X, box.height), max_pt=size,
-                 min_pt=size, latin=fonts.latin_minor, ea=fonts.ea_minor)
-    return (result.height if result else box.height - 2 * INSET_Y) + 2 * INSET_Y
